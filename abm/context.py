@@ -1,0 +1,99 @@
+"""What agents see in a year: the instruments in force, prices and shared quantities."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+@dataclass(frozen=True, slots=True)
+class Instruments:
+    """The government's instruments in force in one year (units as in the registry)."""
+
+    pv_subsidy: float
+    storage_subsidy: float
+    storage_discharge_incentive: float
+    ev_subsidy: float
+    fleet_ev_subsidy: float
+    heat_pump_subsidy: float
+    retrofit_subsidy: float
+    efficiency_retrofit_subsidy: float
+    recycling_incentive: float
+    green_points: float
+    subsidy_multiplier: float
+    rooftop_pv_programme: bool
+    utility_pv_mw: float
+    grid_storage_mwh: float
+    biomass_mw: float
+    waste_power_mw: float
+    wind_mw: float
+    coal_mw: float
+    carbon_price: float
+    backward_exit_rate: float
+    new_capacity_at_benchmark: bool
+    new_building_saving: float
+    new_roof_pv_mandate: float
+    bus_electric_share_new: float
+    taxi_electric_share_new: float
+    truck_electric_share_new: float
+    public_chargers: float
+    freight_shift: float
+    shore_power: float
+    carbon_sink: float
+
+
+@dataclass(slots=True)
+class SubsidyLedger:
+    """Subsidy claims made in one year, by instrument (yuan)."""
+
+    claims: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    def claim(self, instrument: str, amount_yuan: float) -> None:
+        """Record a claim; amounts are never negative."""
+        self.claims[instrument] += max(float(amount_yuan), 0.0)
+
+    @property
+    def total(self) -> float:
+        """All claims this year (yuan)."""
+        return float(sum(self.claims.values()))
+
+
+@dataclass(frozen=True, slots=True)
+class YearContext:
+    """Everything an agent needs to decide in ``year``."""
+
+    year: int
+    values: Mapping[str, float]
+    instruments: Instruments
+    grid_ef: float
+    pv_price: float
+    storage_price: float
+    ev_premium_factor: float
+    income_factor: float
+    sector_output_factor: Mapping[str, float]
+    gdp_factor: float
+    ev_needing_public_chargers: float
+    self_consumption: Mapping[str, NDArray[np.float64]]
+    ledger: SubsidyLedger
+
+    @property
+    def elapsed(self) -> int:
+        """Years since the base year."""
+        return self.year - int(self.values["start_year"])
+
+    def tariff_with_carbon(self, tariff: float) -> float:
+        """Electricity tariff plus the passed-through carbon cost of grid power (yuan/kWh)."""
+        return (
+            tariff
+            + self.grid_ef / 1000.0 * self.instruments.carbon_price * self.values["carbon_pass_through_electricity"]
+        )
+
+    @property
+    def public_charging_access(self) -> float:
+        """Chance that a car owner without home charging finds enough public chargers, in [0, 1]."""
+        capacity = self.instruments.public_chargers * self.values["evs_per_public_charger"]
+        return float(min(1.0, capacity / max(self.ev_needing_public_chargers, 1.0)))

@@ -1,0 +1,117 @@
+"""Decision rules: named, registered functions kept apart from agent state.
+
+Every rule works on numpy columns over all agents of a kind at once; none loops over
+agents. Agents call rules by name from :data:`RULES`, so alternative rules can be
+compared by registering another function under a new name.
+
+Equations (all money in yuan, all rates as fractions per year):
+
+* Capital recovery factor: ``CRF(r, n) = r / (1 - (1 + r)^-n)``.
+* Benefit-cost logit: the probability that an agent facing an option takes it,
+  ``P = 1 / (1 + exp(-(ASC + beta * (min(B / C, cap) - 1))))``, where ``B`` is the
+  option's yearly benefit (energy bills avoided, incentives, carbon cost avoided),
+  ``C`` its annualised cost ``(capex - subsidy) * CRF(hurdle, lifetime) + O&M`` at
+  the agent's own hurdle rate, ``ASC`` the option's alternative-specific constant
+  (non-monetary barriers) and ``beta`` the weight of economics.
+* Bass hazard with peer effects: ``h = p + q * s``, where ``s`` is the adopted share
+  among the agent's neighbours (its neighbourhood, excluding itself).
+* Adoption in a year: an agent adopts when a uniform draw falls below
+  ``opportunity * P * constraint``; ``opportunity`` is the chance the choice comes up
+  (a replacement, a review, or the Bass hazard) and ``constraint`` a factor in [0, 1]
+  (roof, chargers, budget).
+
+All agents of a kind decide on the state at the start of the year (synchronous update).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.floating[Any]]
+BoolArray = NDArray[np.bool_]
+
+RULES: dict[str, Callable[..., Any]] = {}
+
+
+def rule(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a decision rule under ``name``."""
+
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        if name in RULES:
+            raise ValueError(f"decision rule '{name}' registered twice")
+        RULES[name] = func
+        return func
+
+    return register
+
+
+def capital_recovery_factor(rate: FloatArray | float, lifetime: float) -> FloatArray:
+    """Annuity factor CRF(r, n) = r / (1 - (1 + r)^-n); r in fraction/yr, n in years."""
+    rate = np.asarray(rate, dtype=np.float64)
+    safe = np.maximum(rate, 1e-9)
+    return safe / (1.0 - (1.0 + safe) ** (-float(lifetime)))
+
+
+@rule("benefit_cost_logit")
+def benefit_cost_logit(
+    benefit: FloatArray | float,
+    annual_cost: FloatArray | float,
+    asc: float,
+    sensitivity: float,
+    cap: float,
+) -> FloatArray:
+    """Probability of taking an option, from its yearly benefit and annualised cost (yuan/yr).
+
+    A cost at or below zero counts as the best ratio ``cap`` (or ``-cap`` when the
+    benefit is negative too).
+    """
+    benefit = np.asarray(benefit, dtype=np.float64)
+    cost = np.asarray(annual_cost, dtype=np.float64)
+    positive = cost > 1e-9
+    ratio = np.where(positive, benefit / np.where(positive, cost, 1.0), np.where(benefit >= 0, cap, -cap))
+    ratio = np.clip(ratio, -cap, cap)
+    return 1.0 / (1.0 + np.exp(-(asc + sensitivity * (ratio - 1.0))))
+
+
+@rule("bass_hazard")
+def bass_hazard(p: FloatArray | float, q: float, peer_share: FloatArray) -> FloatArray:
+    """Bass adoption hazard per year, ``p + q * peer_share``, clipped to [0, 1]."""
+    return np.clip(np.asarray(p) + q * np.asarray(peer_share), 0.0, 1.0)
+
+
+def neighbourhood_share(groups: NDArray[np.integer[Any]], adopted: BoolArray, n_groups: int) -> FloatArray:
+    """Share of each agent's neighbourhood (excluding the agent) that has adopted.
+
+    ``groups`` gives each agent's neighbourhood index in ``[0, n_groups)``; an agent
+    alone in its neighbourhood sees a share of 0.
+    """
+    adopted_f = adopted.astype(np.float64)
+    members = np.bincount(groups, minlength=n_groups).astype(np.float64)
+    adopters = np.bincount(groups, weights=adopted_f, minlength=n_groups)
+    others = members[groups] - 1.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = (adopters[groups] - adopted_f) / others
+    return np.where(others > 0, share, 0.0)
+
+
+def draw_adoption(rng: np.random.Generator, eligible: BoolArray, probability: FloatArray | float) -> BoolArray:
+    """Which eligible agents adopt this year, given each one's probability."""
+    u = rng.random(eligible.shape[0])
+    return eligible & (u < probability)
+
+
+def agent_hurdle_rates(
+    rng: np.random.Generator, n: int, median_percent: float, sigma: float, income_rank: FloatArray | None = None
+) -> FloatArray:
+    """Hurdle rates (fraction/yr) around a median, lognormal; richer agents draw lower rates.
+
+    ``income_rank`` in [0, 1] shifts an agent's rate by up to one ``sigma`` either way.
+    """
+    z = rng.standard_normal(n)
+    if income_rank is not None:
+        z = 0.5 * z - (np.asarray(income_rank) - 0.5) * 2.0 * 0.5
+    return (median_percent / 100.0) * np.exp(sigma * z)

@@ -1,0 +1,181 @@
+"""The energy system: grid emission factor, local generation, and how much local PV is absorbed.
+
+Local PV, wind, biomass and waste plants and the remaining coal units supply part of the
+city's electricity; the rest is bought from the Jiangsu grid at its average emission
+factor. How much PV the city can absorb is computed hour by hour on four representative
+days (one per season, ``abm/data/hourly_profiles.csv``): PV first meets the hour's load,
+a surplus charges storage (behind-the-meter and grid-side, pooled), a surplus beyond that
+is exported up to ``grid_export_limit``, and the rest is curtailed. Stored energy serves
+later hours of the same day. So adopting storage changes how much local PV is absorbed.
+
+The same hourly model, run for a single consumer, gives the share of its own PV output
+that it uses itself (self-consumption) as a function of PV size and storage size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from abm.parameters import data_path
+
+SEASONS = ("winter", "spring", "summer", "autumn")
+DAYS_PER_SEASON = 365.0 / len(SEASONS)
+LOAD_SHAPES = ("industry", "commerce", "residential")
+PV_RATIO_GRID = np.linspace(0.0, 4.0, 161)
+
+
+@dataclass(frozen=True, slots=True)
+class HourlyProfiles:
+    """Shapes of PV output and loads, shape (season, hour); each sums to 1 over a year."""
+
+    pv: NDArray[np.float64]
+    loads: Mapping[str, NDArray[np.float64]]
+
+
+def load_profiles(path: Path | None = None) -> HourlyProfiles:
+    """Read and normalise the representative-day profiles."""
+    import pandas as pd
+
+    path = Path(path) if path is not None else data_path("hourly_profiles.csv")
+    if not path.exists():
+        raise FileNotFoundError(f"hourly profiles not found: {path}")
+    table = pd.read_csv(path)
+    needed = {"season", "hour", "pv", *LOAD_SHAPES}
+    missing = needed - set(table.columns)
+    if missing:
+        raise ValueError(f"{path}: missing columns {sorted(missing)}")
+    if set(table["season"]) != set(SEASONS) or len(table) != 24 * len(SEASONS):
+        raise ValueError(f"{path}: needs 24 hours for each of {SEASONS}")
+    if (table[["pv", *LOAD_SHAPES]] < 0).any().any():
+        raise ValueError(f"{path}: profiles must not be negative")
+    table = table.set_index(["season", "hour"]).sort_index().loc[list(SEASONS)]
+
+    def shape(column: str) -> NDArray[np.float64]:
+        values = table[column].to_numpy(dtype=np.float64).reshape(len(SEASONS), 24)
+        return values / (values.sum() * DAYS_PER_SEASON)
+
+    return HourlyProfiles(shape("pv"), {name: shape(name) for name in LOAD_SHAPES})
+
+
+def _dispatch_day(
+    pv: NDArray[np.float64],
+    load: NDArray[np.float64],
+    storage_energy: NDArray[np.float64],
+    efficiency: float,
+    export_limit: NDArray[np.float64] | float = 0.0,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Hourly PV dispatch over representative days, vectorised over cases.
+
+    ``pv`` and ``load`` have shape (..., season, hour) in energy per hour; ``storage_energy``
+    broadcasts against (...). Storage starts each day at the state it ends the day with
+    (two passes). Returns (PV used on site or exported, PV curtailed), each summed over
+    the year with the same leading shape.
+    """
+    storage_energy = np.asarray(storage_energy, dtype=np.float64)[..., None]
+    export_limit = np.asarray(export_limit, dtype=np.float64)
+    if export_limit.ndim:
+        export_limit = export_limit[..., None]
+    lead = np.broadcast_shapes(pv.shape[:-1], load.shape[:-1], storage_energy.shape)
+    soc = np.zeros(lead)
+    used = np.zeros(lead)
+    curtailed = np.zeros(lead)
+    for _ in range(2):
+        used[...] = 0.0
+        curtailed[...] = 0.0
+        for hour in range(24):
+            p = pv[..., hour]
+            demand = load[..., hour]
+            direct = np.minimum(p, demand)
+            surplus = p - direct
+            charge = np.minimum(surplus, np.maximum(storage_energy - soc, 0.0))
+            soc = soc + charge
+            discharge = np.minimum(demand - direct, soc * efficiency)
+            soc = soc - discharge / efficiency
+            spill = surplus - charge
+            exported = np.minimum(spill, export_limit)
+            used += direct + charge + exported
+            curtailed += spill - exported
+    # charged energy is counted as used; the round-trip loss is small against the total
+    return used.sum(axis=-1) * DAYS_PER_SEASON, curtailed.sum(axis=-1) * DAYS_PER_SEASON
+
+
+def self_consumption_table(
+    profiles: HourlyProfiles, load_shape: str, storage_hours: float, efficiency: float
+) -> NDArray[np.float64]:
+    """Share of a consumer's PV output used on site, by PV-to-load ratio (rows of
+    :data:`PV_RATIO_GRID`) without storage (column 0) and with ``storage_hours`` of
+    average load in storage (column 1)."""
+    load = profiles.loads[load_shape][None, None, :, :]
+    ratio = PV_RATIO_GRID[:, None, None, None]
+    pv = ratio * profiles.pv[None, None, :, :]
+    storage = np.array([0.0, storage_hours / 8760.0])[None, :]
+    used, _ = _dispatch_day(pv, load, storage, efficiency)
+    generated = np.maximum(PV_RATIO_GRID[:, None], 1e-12)
+    table = used / generated
+    table[0, :] = 1.0
+    return np.clip(table, 0.0, 1.0)
+
+
+def self_consumed_share(
+    table: NDArray[np.float64], pv_to_load: NDArray[np.float64], has_storage: NDArray[np.bool_]
+) -> NDArray[np.float64]:
+    """Look up each consumer's self-consumed share of PV output from the table."""
+    without = np.interp(pv_to_load, PV_RATIO_GRID, table[:, 0])
+    with_storage = np.interp(pv_to_load, PV_RATIO_GRID, table[:, 1])
+    return np.where(has_storage, with_storage, without)
+
+
+@dataclass(frozen=True, slots=True)
+class CityBalance:
+    """Yearly PV balance of the city (MWh)."""
+
+    pv_generated: float
+    pv_used: float
+    pv_curtailed: float
+
+
+def city_pv_balance(
+    profiles: HourlyProfiles,
+    pv_mw: float,
+    loads_mwh: Mapping[str, float],
+    storage_mwh: float,
+    export_limit_mw: float,
+    efficiency: float,
+    full_load_hours: float,
+) -> CityBalance:
+    """Absorbed and curtailed PV of the whole city for one year."""
+    load = sum(profiles.loads[name] * mwh for name, mwh in loads_mwh.items())
+    pv = profiles.pv * pv_mw * full_load_hours
+    used, curtailed = _dispatch_day(
+        pv[None], np.asarray(load)[None], np.array([storage_mwh]), efficiency, export_limit_mw
+    )
+    generated = float(pv.sum() * DAYS_PER_SEASON)
+    return CityBalance(generated, float(used[0]), float(curtailed[0]))
+
+
+def anchored_path(year: int, anchors: Mapping[int, float]) -> float:
+    """Value at ``year`` by linear interpolation between anchor years (flat outside)."""
+    xs = sorted(anchors)
+    return float(np.interp(year, xs, [anchors[x] for x in xs]))
+
+
+def grid_emission_factor(values: Mapping[str, float], year: int) -> float:
+    """Average emission factor of grid electricity (kgCO2/kWh) in ``year``."""
+    return anchored_path(
+        year, {2020: values["grid_ef_2020"], 2030: values["grid_ef_2030"], 2060: values["grid_ef_2060"]}
+    )
+
+
+def grid_nonfossil_share(values: Mapping[str, float], year: int) -> float:
+    """Non-fossil share of grid electricity implied by its emission factor."""
+    return float(np.clip(1.0 - grid_emission_factor(values, year) / values["grid_ef_fossil"], 0.0, 1.0))
+
+
+def learned_price(start: float, decline_percent: float, floor: float, year: int, base_year: int = 2020) -> float:
+    """A technology price after learning: falls by ``decline_percent`` a year to ``floor``."""
+    return max(start * (1.0 - decline_percent / 100.0) ** max(year - base_year, 0), floor)

@@ -1,0 +1,40 @@
+"""Energy use of one accounting sector in one year, by carrier (base units: tce, kWh, tCO2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+FUELS = ("coal", "gas", "oil", "gasoline", "lpg")
+
+
+@dataclass(slots=True)
+class EnergyUse:
+    """Yearly energy use of a sector.
+
+    Fuels and purchased heat in tce; electricity in kWh, gross (``own_pv`` and
+    ``green_power`` are the parts of it met by the consumer's own PV and by green-power
+    contracts); process CO2 in tCO2.
+    """
+
+    coal: float = 0.0
+    gas: float = 0.0
+    oil: float = 0.0
+    gasoline: float = 0.0
+    lpg: float = 0.0
+    heat: float = 0.0
+    electricity: float = 0.0
+    own_pv: float = 0.0
+    green_power: float = 0.0
+    process_co2: float = 0.0
+
+    def __add__(self, other: EnergyUse) -> EnergyUse:
+        return EnergyUse(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    @property
+    def grid_electricity(self) -> float:
+        """Electricity drawn from the grid (kWh)."""
+        return self.electricity - self.own_pv
+
+    def fuel(self, name: str) -> float:
+        """Use of fuel ``name`` (tce)."""
+        return float(getattr(self, name))

@@ -1,0 +1,257 @@
+"""The Suqian model: a Mesa model whose step is one year, 2020 to 2060.
+
+Order of a year (``SuqianModel.step``):
+
+1. the government sets the instruments in force (levers, prices, capacities, budget);
+2. prices and exogenous paths for the year are fixed (economy, grid factor, learning);
+3. enterprises decide (rooftop PV, storage, retrofit, electrified heat, recycling, green
+   power), then capacity turns over;
+4. households decide (car and electric car, rooftop PV, electrification, retrofit, waste
+   sorting), then dwellings renew;
+5. fleets retire, replace and grow their vehicles;
+6. the energy system balances the year: PV absorbed by the city with storage, local
+   power and heat, net imports;
+7. accounting turns end-of-year stocks into energy and CO2 by sector, and the
+   government settles subsidy claims.
+
+All agents of a kind decide on the state at the start of the year, at once (synchronous
+update), which is what lets every decision run vectorised over numpy columns.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from abm.accounting import (
+    EmissionFactors,
+    co2_with_electricity,
+    consumer_co2,
+    power_heat_balance,
+    primary_energy,
+    supply_factors,
+    territorial_co2,
+)
+from abm.context import SubsidyLedger, YearContext
+from abm.economy import ENTERPRISE_SECTORS, INDUSTRY_SECTORS, economy_path
+from abm.energy_system import (
+    LOAD_SHAPES,
+    city_pv_balance,
+    grid_emission_factor,
+    grid_nonfossil_share,
+    learned_price,
+    load_profiles,
+    self_consumption_table,
+)
+from abm.energy_use import FUELS, EnergyUse
+from abm.population import synthesize_households
+from abm.records import YearRecord
+from abm.scenario import Scenario
+from agents import EnterpriseSector, Government, HouseholdBlock, InlandShipping, RoadFleet, household_energy
+
+DEFAULT_HOUSEHOLDS = 20_000
+
+
+def _split_firms(total: int, shares: dict[str, float]) -> dict[str, int]:
+    """Split ``total`` firms among sectors by share (largest remainder, at least one each)."""
+    raw = {s: total * w / sum(shares.values()) for s, w in shares.items()}
+    counts = {s: max(int(np.floor(x)), 1) for s, x in raw.items()}
+    order = sorted(raw, key=lambda s: raw[s] - np.floor(raw[s]), reverse=True)
+    for s in order[: max(total - sum(counts.values()), 0)]:
+        counts[s] += 1
+    return counts
+
+
+class SuqianModel(mesa.Model):
+    """Agents of Suqian responding to a scenario's instruments, one step per year."""
+
+    def __init__(self, scenario: Scenario, seed: int = 1, households: int = DEFAULT_HOUSEHOLDS):
+        super().__init__(rng=np.random.default_rng(np.random.SeedSequence(seed)))
+        self.scenario = scenario
+        self.values = dict(scenario.values)
+        v = self.values
+        self.seed = seed
+        self.year = int(v["start_year"])
+        self.end_year = int(v["end_year"])
+        self.economy = economy_path(v)
+        self.factors = EmissionFactors.from_values(v)
+        self.profiles = load_profiles()
+        self.self_consumption = {
+            shape: self_consumption_table(self.profiles, shape, v["storage_hours"], v["storage_round_trip_efficiency"])
+            for shape in LOAD_SHAPES
+        }
+
+        self.government = Government(self, v)
+        firms = _split_firms(int(v["above_scale_firms"]), {s: v[f"industry_share_2020.{s}"] for s in INDUSTRY_SECTORS})
+        firms["commercial_services"] = int(v["commercial_firms"])
+        first = self.economy.index(self.year)
+        self.enterprises = [
+            EnterpriseSector(self, sector, firms[sector], float(self.economy.industry[sector][first]))
+            for sector in ENTERPRISE_SECTORS
+        ]
+        self.households, blocks = synthesize_households(v, households, self.rng)
+        self.household_blocks = [
+            HouseholdBlock(self, self.households, c, u, rows, groups) for c, u, rows, groups in blocks
+        ]
+        self.fleets = [RoadFleet(self, f) for f in ("city_bus", "taxi", "logistics_truck")] + [InlandShipping(self)]
+        self.records: list[YearRecord] = []
+        self._evs_without_home = 0.0
+        self._co2_history: list[float] = []
+
+    def context(self, year: int, ledger: SubsidyLedger) -> YearContext:
+        """Prices, paths and instruments for ``year``."""
+        v = self.values
+        i = self.economy.index(year)
+        first = self.economy.index(int(v["start_year"]))
+        gdp_factor = float(self.economy.gdp[i] / self.economy.gdp[first])
+        return YearContext(
+            year=year,
+            values=v,
+            instruments=self.government.instruments(year),
+            grid_ef=grid_emission_factor(v, year),
+            pv_price=learned_price(v["pv_price_2020"], v["pv_cost_decline"], v["pv_price_floor"], year),
+            storage_price=learned_price(
+                v["storage_price_2020"], v["storage_cost_decline"], v["storage_price_floor"], year
+            ),
+            ev_premium_factor=learned_price(1.0, v["ev_cost_decline"], 0.0, year),
+            income_factor=gdp_factor,
+            sector_output_factor={
+                s: float(self.economy.industry[s][i] / self.economy.industry[s][first]) for s in ENTERPRISE_SECTORS
+            },
+            gdp_factor=gdp_factor,
+            ev_needing_public_chargers=self._evs_without_home,
+            self_consumption=self.self_consumption,
+            ledger=ledger,
+        )
+
+    def step(self) -> None:
+        """Simulate one year (see the module docstring for the order)."""
+        year = self.year
+        ledger = SubsidyLedger()
+        ctx = self.context(year, ledger)
+        if year > int(self.values["start_year"]):
+            for sector in self.enterprises:
+                sector.decide(ctx)
+            for block in self.household_blocks:
+                block.decide(ctx)
+            for fleet in self.fleets:
+                fleet.decide(ctx)
+        record = self.account(ctx)
+        self.records.append(record)
+        self._co2_history.append(record.co2_with_electricity_total)
+        self.government.settle(year, ledger, self._co2_history)
+        self._evs_without_home = record.households.evs_without_home_charging
+        self.year += 1
+        if self.year > self.end_year:
+            self.running = False
+
+    def account(self, ctx: YearContext) -> YearRecord:
+        """Energy, emissions and indicators at the end of the year."""
+        v, inst = self.values, ctx.instruments
+        i = self.economy.index(ctx.year)
+        first = self.economy.index(int(v["start_year"]))
+        hh = household_energy(self.households, ctx)
+        sectors = {s.sector: s.summary(ctx) for s in self.enterprises}
+        fleets = {f.fleet: f.summary(ctx) for f in self.fleets}
+
+        primary_factor = float(self.economy.primary[i] / self.economy.primary[first])
+        aeei = (1.0 - v["autonomous_efficiency_gain"] / 100.0) ** ctx.elapsed
+        agriculture = EnergyUse(
+            oil=v["agriculture_oil_2020"] * 1e4 * primary_factor * aeei,
+            electricity=v["agriculture_electricity_2020"] * 1e8 * primary_factor * aeei,
+        )
+        waste_mwh = inst.waste_power_mw * v["biomass_full_load_hours"]
+        diverted = v["sorting_fossil_diversion"] * hh.sorting / max(hh.households, 1.0)
+        waste = EnergyUse(process_co2=waste_mwh * v["waste_fossil_co2_per_mwh"] * (1.0 - diverted))
+
+        transport = hh.cars
+        for summary in fleets.values():
+            transport = transport + summary.energy
+        uses = {s: sectors[s].energy for s in INDUSTRY_SECTORS}
+        uses["buildings_residential"] = hh.residential
+        uses["buildings_commercial"] = sectors["commercial_services"].energy
+        uses["transport"] = transport
+        uses["agriculture"] = agriculture
+        uses["waste"] = waste
+
+        rooftop_kw = hh.pv_kw + sum(s.pv_kw for s in sectors.values())
+        pv_mw = inst.utility_pv_mw + rooftop_kw / 1000.0
+        storage_mwh = inst.grid_storage_mwh + sum(s.storage_kwh for s in sectors.values()) / 1000.0
+        loads = {
+            "industry": sum(uses[s].electricity for s in INDUSTRY_SECTORS) + agriculture.electricity,
+            "commerce": uses["buildings_commercial"].electricity,
+            "residential": hh.residential.electricity + transport.electricity,
+        }
+        city = city_pv_balance(
+            self.profiles,
+            pv_mw,
+            {k: x / 1000.0 for k, x in loads.items()},
+            storage_mwh,
+            v["grid_export_limit"],
+            v["storage_round_trip_efficiency"],
+            v["pv_full_load_hours"],
+        )
+        own_pv = sum(u.own_pv for u in uses.values())
+        pv_to_grid = max(city.pv_used * 1000.0 - own_pv, 0.0)
+        other_kwh = (
+            inst.wind_mw * v["wind_full_load_hours"] + (inst.biomass_mw * v["biomass_full_load_hours"]) + waste_mwh
+        ) * 1000.0
+        balance = power_heat_balance(
+            uses, inst.coal_mw, v["local_coal_capacity_2020"], pv_to_grid + other_kwh, ctx.grid_ef, v
+        )
+        territorial = territorial_co2(uses, balance, self.factors)
+        with_electricity = co2_with_electricity(uses, balance, self.factors)
+        grid_nonfossil = grid_nonfossil_share(v, ctx.year)
+        primary, nonfossil = primary_energy(uses, balance, v, grid_nonfossil)
+        electricity_ef, heat_ef = supply_factors(uses, balance, self.factors)
+        operating_co2 = sum(consumer_co2(f.energy, electricity_ef, heat_ef, self.factors) for f in fleets.values())
+        buildings = (uses["buildings_residential"], uses["buildings_commercial"])
+        building_pv_kwh = (
+            sum(u.own_pv for u in buildings) + hh.pv_exported_kwh + sectors["commercial_services"].pv_exported_kwh
+        )
+        building_energy = sum(
+            sum(u.fuel(f) for f in FUELS) + u.heat + u.electricity / v["kwh_per_tce"] for u in buildings
+        )
+
+        return YearRecord(
+            year=ctx.year,
+            gdp=float(self.economy.gdp[i]),
+            value_added={
+                "agriculture": float(self.economy.primary[i]),
+                "construction": float(self.economy.construction[i]),
+                **{s: float(self.economy.industry[s][i]) for s in ENTERPRISE_SECTORS},
+            },
+            uses=uses,
+            territorial=territorial,
+            with_electricity=with_electricity,
+            carbon_sink=inst.carbon_sink * 1e6,
+            primary_energy=primary,
+            nonfossil_primary=nonfossil,
+            balance=balance,
+            city=city,
+            instruments=inst,
+            grid_ef=ctx.grid_ef,
+            households=hh,
+            enterprises=sectors,
+            fleets=fleets,
+            pv_mw={
+                "utility": inst.utility_pv_mw,
+                "households": hh.pv_kw / 1000.0,
+                "enterprises": sum(s.pv_kw for s in sectors.values()) / 1000.0,
+            },
+            storage_mwh={
+                "grid": inst.grid_storage_mwh,
+                "enterprises": sum(s.storage_kwh for s in sectors.values()) / 1000.0,
+            },
+            subsidies=dict(ctx.ledger.claims),
+            household_car_purchases=sum(b.car_purchases for b in self.household_blocks),
+            household_ev_purchases=sum(b.ev_purchases for b in self.household_blocks),
+            building_renewable_tce=building_pv_kwh / v["kwh_per_tce"],
+            building_energy_tce=building_energy,
+            operating_transport_co2=operating_co2,
+        )
+
+    def run_model(self) -> None:
+        """Step every year to the end year."""
+        while self.running:
+            self.step()

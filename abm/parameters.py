@@ -1,0 +1,191 @@
+"""The parameter registry: every model parameter, declared once with unit, range and source.
+
+The registry is the table ``abm/data/parameters.csv``. Each row is one parameter:
+
+``name, kind, group, unit, default, low, high, source, description``
+
+``kind`` is ``lever`` (an instrument the government sets), ``uncertainty`` (a fact about
+the future nobody controls) or ``parameter`` (everything else). Blank ``low``/``high``
+mark a value that is an observed fact; it cannot be changed by a scenario.
+Model code takes every number from here; docs, app sliders and experiment designs are
+generated from the same table.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+KINDS = ("lever", "uncertainty", "parameter")
+COLUMNS = ("name", "kind", "group", "unit", "default", "low", "high", "source", "description")
+
+
+class RegistryError(ValueError):
+    """The parameter table itself is malformed."""
+
+
+class ParameterValueError(ValueError):
+    """A value given for a parameter is unknown, of the wrong type or out of range."""
+
+
+def data_path(*parts: str) -> Path:
+    """Path of a file shipped in ``abm/data``."""
+    return Path(str(resources.files("abm").joinpath("data", *parts)))
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """One row of the registry."""
+
+    name: str
+    kind: str
+    group: str
+    unit: str
+    default: float
+    low: float | None
+    high: float | None
+    source: str
+    description: str
+
+    @property
+    def adjustable(self) -> bool:
+        """True when a scenario may set this parameter (it has a range)."""
+        return self.low is not None and self.high is not None
+
+    def check(self, value: object, where: str) -> float:
+        """Return ``value`` as a float, or raise naming ``where``, the key and the range."""
+        if isinstance(value, bool):
+            value = float(value)
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                raise ParameterValueError(
+                    f"{where}: '{self.name}' must be a number in {self.unit}, got {value!r}"
+                ) from None
+        if not isinstance(value, int | float) or not math.isfinite(float(value)):
+            raise ParameterValueError(f"{where}: '{self.name}' must be a finite number in {self.unit}, got {value!r}")
+        value = float(value)
+        if not self.adjustable:
+            if value != self.default:
+                raise ParameterValueError(
+                    f"{where}: '{self.name}' is observed data ({self.default:g} {self.unit}) "
+                    "and cannot be changed by a scenario"
+                )
+            return value
+        assert self.low is not None and self.high is not None
+        if not (self.low <= value <= self.high):
+            raise ParameterValueError(
+                f"{where}: '{self.name}' = {value:g} is out of range; allowed {self.low:g} to {self.high:g} {self.unit}"
+            )
+        if self.unit == "switch" and value not in (0.0, 1.0):
+            raise ParameterValueError(f"{where}: '{self.name}' is a switch: use 0 or 1, got {value:g}")
+        return value
+
+
+def _number(text: str, row: int, column: str, path: Path) -> float | None:
+    text = text.strip()
+    if text == "":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise RegistryError(f"{path}: row {row}: column '{column}' is not a number: {text!r}") from None
+
+
+class Registry(Mapping[str, Parameter]):
+    """All parameters by name, read from and validated against the registry table."""
+
+    def __init__(self, parameters: list[Parameter]):
+        self._parameters = {p.name: p for p in parameters}
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Registry:
+        """Read and check the registry table (the shipped one by default)."""
+        path = Path(path) if path is not None else data_path("parameters.csv")
+        if not path.exists():
+            raise RegistryError(f"parameter registry not found: {path}")
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            if tuple(reader.fieldnames or ()) != COLUMNS:
+                raise RegistryError(f"{path}: columns must be {', '.join(COLUMNS)}")
+            parameters: list[Parameter] = []
+            seen: set[str] = set()
+            for i, raw in enumerate(reader, start=2):
+                name = raw["name"].strip()
+                if not name or name in seen:
+                    raise RegistryError(f"{path}: row {i}: empty or duplicate name {name!r}")
+                seen.add(name)
+                if raw["kind"] not in KINDS:
+                    raise RegistryError(f"{path}: row {i}: kind must be one of {KINDS}")
+                default = _number(raw["default"], i, "default", path)
+                if default is None:
+                    raise RegistryError(f"{path}: row {i}: '{name}' has no default")
+                low = _number(raw["low"], i, "low", path)
+                high = _number(raw["high"], i, "high", path)
+                if (low is None) != (high is None):
+                    raise RegistryError(f"{path}: row {i}: '{name}' needs both low and high or neither")
+                if low is not None and high is not None and not low <= default <= high:
+                    raise RegistryError(f"{path}: row {i}: default of '{name}' outside [{low}, {high}]")
+                if raw["kind"] != "parameter" and low is None:
+                    raise RegistryError(f"{path}: row {i}: {raw['kind']} '{name}' needs a range")
+                if not raw["source"].strip() or not raw["unit"].strip():
+                    raise RegistryError(f"{path}: row {i}: '{name}' needs a unit and a source")
+                parameters.append(
+                    Parameter(
+                        name,
+                        raw["kind"],
+                        raw["group"],
+                        raw["unit"],
+                        default,
+                        low,
+                        high,
+                        raw["source"].strip(),
+                        raw["description"].strip(),
+                    )
+                )
+        return cls(parameters)
+
+    def __getitem__(self, name: str) -> Parameter:
+        return self._parameters[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parameters)
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def of_kind(self, kind: str) -> list[Parameter]:
+        """Parameters of one kind, in table order."""
+        return [p for p in self._parameters.values() if p.kind == kind]
+
+    def defaults(self) -> dict[str, float]:
+        """Every parameter's default value."""
+        return {name: p.default for name, p in self._parameters.items()}
+
+    def with_prefix(self, prefix: str) -> list[str]:
+        """Names that start with ``prefix`` (e.g. ``'industry_share_2020.'``), in table order."""
+        return [name for name in self._parameters if name.startswith(prefix)]
+
+
+@lru_cache(maxsize=1)
+def registry() -> Registry:
+    """The shipped registry, read once per process."""
+    return Registry.load()
+
+
+def parameter_table(kind: str | None = None) -> str:
+    """The registry as a markdown table (for docs)."""
+    lines = ["| name | kind | unit | default | range | source |", "|---|---|---|---|---|---|"]
+    for p in registry().values():
+        if kind is not None and p.kind != kind:
+            continue
+        rng = f"{p.low:g} to {p.high:g}" if p.adjustable else "fixed"
+        source = p.source.replace("|", "/")
+        lines.append(f"| `{p.name}` | {p.kind} | {p.unit} | {p.default:g} | {rng} | {source} |")
+    return "\n".join(lines)

@@ -1,0 +1,77 @@
+"""The one entry point: run a scenario with a seed and get the tidy result.
+
+The CLI, the app, calibration and experiments all call :func:`run`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from abm import __version__
+from abm.model import DEFAULT_HOUSEHOLDS, SuqianModel
+from abm.scenario import Scenario, load_scenario
+from abm.scorecard import peak, scorecard
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run produces: the trajectory, the scorecard and the manifest."""
+
+    scenario: Scenario
+    seed: int
+    households: int
+    trajectory: pd.DataFrame
+    scorecard: pd.DataFrame
+    run_seconds: float
+    fiscal: dict[int, dict[str, float]] = field(repr=False)
+
+    @property
+    def peak_year(self) -> int:
+        """Year of peak CO2 (with electricity)."""
+        return peak(self.trajectory)[0]
+
+    @property
+    def peak_mt(self) -> float:
+        """Peak CO2 (with electricity), MtCO2."""
+        return peak(self.trajectory)[1]
+
+    def manifest(self) -> dict[str, Any]:
+        """Provenance of the run: version, resolved scenario, seed, agent count, run time."""
+        return {
+            "package": "suqian-abm",
+            "version": __version__,
+            "scenario": {
+                "name": self.scenario.name,
+                "description": self.scenario.description,
+                "origin": self.scenario.origin,
+                "settings": dict(self.scenario.settings),
+                "levers": self.scenario.levers(),
+                "values": dict(self.scenario.values),
+            },
+            "seed": self.seed,
+            "household_agents": self.households,
+            "years": [int(self.trajectory["year"].min()), int(self.trajectory["year"].max())],
+            "run_seconds": round(self.run_seconds, 3),
+        }
+
+
+def run(scenario: Scenario | str, seed: int = 1, households: int = DEFAULT_HOUSEHOLDS) -> RunResult:
+    """Run ``scenario`` (a Scenario, a built-in name or a file path) from 2020 to its end year."""
+    if isinstance(scenario, str):
+        scenario = load_scenario(scenario)
+    if households < 10:
+        raise ValueError(f"households must be at least 10, got {households}")
+    if seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed}")
+    started = time.perf_counter()
+    model = SuqianModel(scenario, seed=seed, households=households)
+    model.run_model()
+    from abm.trajectory import trajectory_frame
+
+    trajectory = trajectory_frame(model.records)
+    elapsed = time.perf_counter() - started
+    return RunResult(scenario, seed, households, trajectory, scorecard(trajectory), elapsed, model.government.spending)

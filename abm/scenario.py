@@ -1,0 +1,174 @@
+"""Scenarios as files: which levers, uncertainties and parameters differ from the registry.
+
+A scenario file is TOML::
+
+    name = "plan"
+    description = "The plan's instruments as written"
+    [levers]
+    ev_subsidy = 3000
+    [uncertainties]
+    gdp_growth_2030 = 5.5
+    [parameters]
+    car_km = 11000
+
+Every key is checked against the registry: unknown keys, keys in the wrong section,
+values of the wrong type and values out of range are rejected with a message naming
+the file, the key and the allowed range. ``--set name=value`` goes through the same check.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+
+from abm.parameters import ParameterValueError, Registry, registry
+
+SECTIONS = {"levers": "lever", "uncertainties": "uncertainty", "parameters": "parameter"}
+TOP_LEVEL = {"name", "description", *SECTIONS}
+
+
+class ScenarioError(ValueError):
+    """A scenario file or setting is invalid; the message names where and why."""
+
+
+def builtin_dir() -> Path:
+    """Folder of the built-in scenario files."""
+    return Path(str(resources.files("abm").joinpath("scenarios")))
+
+
+def builtin_names() -> list[str]:
+    """Names of the built-in scenarios."""
+    return sorted(p.stem for p in builtin_dir().glob("*.toml"))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A fully resolved scenario: a value for every registry parameter."""
+
+    name: str
+    description: str
+    origin: str
+    settings: Mapping[str, float]
+    values: Mapping[str, float] = field(repr=False)
+
+    def __getitem__(self, name: str) -> float:
+        return self.values[name]
+
+    def with_settings(self, settings: Mapping[str, object], where: str = "--set") -> Scenario:
+        """A copy with more settings applied (validated like a file)."""
+        reg = registry()
+        merged = dict(self.settings)
+        for key, value in settings.items():
+            merged[key] = _check(reg, key, value, where, section=None)
+        return _resolve(self.name, self.description, self.origin, merged, reg)
+
+    def levers(self) -> dict[str, float]:
+        """Resolved value of every lever."""
+        return {p.name: self.values[p.name] for p in registry().of_kind("lever")}
+
+    def to_toml(self) -> str:
+        """The scenario as a file the CLI can run (every lever and uncertainty written out)."""
+        reg = registry()
+        lines = [f"name = {_quote(self.name)}", f"description = {_quote(self.description)}", ""]
+        for section, kind in SECTIONS.items():
+            names = [p.name for p in reg.of_kind(kind)]
+            if kind == "parameter":
+                names = [n for n in names if n in self.settings]
+            if not names:
+                continue
+            lines.append(f"[{section}]")
+            for name in names:
+                lines.append(f"{_key(name)} = {self.values[name]:.10g}")
+            lines.append("")
+        return "\n".join(lines)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _key(name: str) -> str:
+    return _quote(name) if "." in name else name
+
+
+def _check(reg: Registry, key: str, value: object, where: str, section: str | None) -> float:
+    if key not in reg:
+        close = sorted(n for n in reg if n.split(".")[0] == key.split(".")[0])[:5]
+        hint = f" (did you mean: {', '.join(close)}?)" if close else ""
+        raise ScenarioError(f"{where}: unknown key '{key}'{hint}")
+    param = reg[key]
+    if section is not None and SECTIONS[section] != param.kind:
+        right = next(s for s, k in SECTIONS.items() if k == param.kind)
+        raise ScenarioError(f"{where}: '{key}' is a {param.kind}; put it under [{right}], not [{section}]")
+    if isinstance(value, str) and section is not None:
+        raise ScenarioError(f"{where}: '{key}' must be a number in {param.unit}, got the string {value!r}")
+    try:
+        return param.check(value, where)
+    except ParameterValueError as err:
+        raise ScenarioError(str(err)) from None
+
+
+def _resolve(name: str, description: str, origin: str, settings: dict[str, float], reg: Registry) -> Scenario:
+    values = reg.defaults()
+    values.update(settings)
+    if values["policy_start_year"] > values["end_year"]:
+        raise ScenarioError(f"{origin}: policy_start_year is after end_year")
+    return Scenario(name, description, origin, MappingProxyType(dict(settings)), MappingProxyType(values))
+
+
+def parse_scenario(data: Mapping[str, object], origin: str) -> Scenario:
+    """Validate the contents of a scenario file (already parsed) and resolve it."""
+    reg = registry()
+    unknown = set(data) - TOP_LEVEL
+    if unknown:
+        raise ScenarioError(
+            f"{origin}: unknown top-level key(s) {sorted(unknown)}; allowed: name, description, "
+            "[levers], [uncertainties], [parameters]"
+        )
+    name = data.get("name", Path(origin).stem)
+    description = data.get("description", "")
+    if not isinstance(name, str) or not isinstance(description, str):
+        raise ScenarioError(f"{origin}: 'name' and 'description' must be strings")
+    settings: dict[str, float] = {}
+    for section in SECTIONS:
+        table = data.get(section, {})
+        if not isinstance(table, dict):
+            raise ScenarioError(f"{origin}: [{section}] must be a table of name = number")
+        for key, value in table.items():
+            settings[key] = _check(reg, key, value, f"{origin} [{section}]", section)
+    return _resolve(name, description, origin, settings, reg)
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load a built-in scenario by name or a scenario file by path."""
+    text = str(name_or_path)
+    path = Path(text)
+    if not text.endswith(".toml") and not path.exists():
+        if text not in builtin_names():
+            raise ScenarioError(
+                f"unknown scenario '{text}': built-in scenarios are {', '.join(builtin_names())}, "
+                "or give the path of a .toml file"
+            )
+        path = builtin_dir() / f"{text}.toml"
+    if not path.exists():
+        raise ScenarioError(f"scenario file not found: {path}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path}: not valid TOML: {err}") from None
+    return parse_scenario(data, str(path))
+
+
+def parse_assignments(pairs: Iterable[str]) -> dict[str, str]:
+    """Split ``name=value`` strings from the command line."""
+    result: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ScenarioError(f"--set: expected name=value, got {pair!r}")
+        result[key.strip()] = value.strip()
+    return result

@@ -1,0 +1,100 @@
+"""The plan's targets against a run: which are met, and from which year.
+
+Each quantified target of ``targets.csv`` that the model determines is mapped to a
+trajectory indicator; targets with no value (set by the province) or outside the modelled
+system (e-commerce, software revenue, prefabricated buildings...) are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from abm.parameters import data_path
+
+HEADLINE = "co2_with_electricity"
+
+
+@dataclass(frozen=True, slots=True)
+class TargetMap:
+    """How a target is read from the trajectory."""
+
+    indicator: str
+    sector: str = "total"
+    change_from: int | None = None  # percent change against this year
+
+
+TARGET_MAP: dict[str, TargetMap] = {
+    "energy_intensity_2025": TargetMap("energy_intensity", change_from=2020),
+    "nonfossil_share_2025": TargetMap("nonfossil_share"),
+    "energy_intensity_2030": TargetMap("energy_intensity", change_from=2020),
+    "co2_intensity_2030": TargetMap("co2_intensity", change_from=2020),
+    "co2_peak": TargetMap(HEADLINE),
+    "carbon_neutrality": TargetMap("co2_net"),
+    "pv_capacity_2025": TargetMap("pv_capacity"),
+    "biomass_power_2025": TargetMap("biomass_power_capacity"),
+    "waste_power_2025": TargetMap("waste_power_capacity"),
+    "residential_saving_rate": TargetMap("new_residential_saving_rate", "buildings_residential"),
+    "building_renewable_2025": TargetMap("building_renewable_share"),
+    "rooftop_pv_coverage_2025": TargetMap("rooftop_pv_coverage_new"),
+    "nev_sales_share_2025": TargetMap("nev_sales_share", "transport"),
+    "transport_intensity_2030": TargetMap("transport_carbon_intensity", "transport", change_from=2020),
+    "solid_waste_use_2025": TargetMap("solid_waste_use"),
+}
+COLUMNS = ["target_id", "year", "target", "comparison", "unit", "modelled", "met", "first_year_met"]
+
+
+def load_targets() -> pd.DataFrame:
+    """The plan's quantified targets."""
+    return pd.read_csv(data_path("source", "targets.csv"), dtype={"year": "Int64"})
+
+
+def series(trajectory: pd.DataFrame, indicator: str, sector: str = "total") -> pd.Series:
+    """One indicator's values by year."""
+    rows = trajectory[(trajectory["indicator"] == indicator) & (trajectory["sector"] == sector)]
+    if rows.empty:
+        raise KeyError(f"indicator '{indicator}' (sector '{sector}') not in the trajectory")
+    return rows.set_index("year")["value"].sort_index()
+
+
+def peak(trajectory: pd.DataFrame) -> tuple[int, float]:
+    """Year and level (MtCO2) of the highest headline CO2."""
+    s = series(trajectory, HEADLINE)
+    year = int(s.idxmax())
+    return year, float(s.loc[year])
+
+
+def _compare(values: np.ndarray, comparison: str, target: float) -> np.ndarray:
+    ops = {"<=": np.less_equal, ">=": np.greater_equal, "<": np.less, ">": np.greater}
+    return ops[comparison](values, target)
+
+
+def scorecard(trajectory: pd.DataFrame) -> pd.DataFrame:
+    """One row per determined target: target, modelled value in the target year, met, first year met."""
+    rows = []
+    for target in load_targets().itertuples(index=False):
+        mapping = TARGET_MAP.get(target.id)
+        if mapping is None or pd.isna(target.value):
+            continue
+        s = series(trajectory, mapping.indicator, mapping.sector)
+        if mapping.change_from is not None:
+            s = 100.0 * (s / s.loc[mapping.change_from] - 1.0)
+        year = int(target.year)
+        if target.id == "co2_peak":
+            peak_year = int(s.idxmax())
+            modelled = float(peak_year)
+            met = peak_year <= target.value
+            first = peak_year if met else None
+        else:
+            modelled = float(s.loc[year])
+            met = bool(_compare(np.array([modelled]), target.comparison, float(target.value))[0])
+            hits = s.index[_compare(s.to_numpy(), target.comparison, float(target.value))]
+            first = int(hits[0]) if len(hits) else None
+        rows.append(
+            (target.id, year, float(target.value), target.comparison, target.unit, round(modelled, 6), bool(met), first)
+        )
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["first_year_met"] = frame["first_year_met"].astype("Int64")
+    return frame

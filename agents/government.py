@@ -1,0 +1,138 @@
+"""The government: applies the scenario's instruments on schedule and pays for them.
+
+Before ``policy_start_year`` every lever keeps its 2020 setting (the registry default);
+from then on the scenario's values apply. Some instruments are paths rather than levels:
+
+* carbon price: 0 until 2020, ``carbon_price_2021`` in 2021, linear to
+  ``carbon_price_2030`` and on to ``carbon_price_2060`` (all zero when the 2030 price is);
+* coal capacity: linear from the 2020 capacity to ``(1 - coal_retired_2030)`` of it in
+  2030, then to zero in ``coal_exit_year`` (never, if that is 2061);
+* biomass and waste-to-energy capacity: linear to their 2025 levels, flat after;
+* freight shift and shore power: linear from the policy start to their 2030 levels;
+* utility PV, grid storage, public chargers and wind: cumulative yearly additions;
+* carbon sinks grow at ``carbon_sink_growth``.
+
+Subsidies are paid on claims. With a budget (``subsidy_budget`` > 0), claims above it in
+one year scale all subsidies down in the next (multiplier = budget / claims). The optional
+adaptive rule raises every subsidy by ``adaptive_step`` in each year from 2025 in which
+emissions rose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import mesa
+import numpy as np
+
+from abm.context import Instruments, SubsidyLedger
+from abm.energy_system import anchored_path
+from abm.parameters import registry
+
+ADAPTIVE_CAP = 3.0
+
+
+class Government(mesa.Agent):
+    """Sets the instruments each year and keeps the fiscal record."""
+
+    def __init__(self, model: mesa.Model, values: Mapping[str, float]):
+        super().__init__(model)
+        self.values = values
+        self.frozen = registry().defaults()
+        self.budget_multiplier = 1.0
+        self.adaptive_multiplier = 1.0
+        self.spending: dict[int, dict[str, float]] = {}
+
+    def lever(self, name: str, year: int) -> float:
+        """A lever's value in force in ``year``."""
+        if year < self.values["policy_start_year"]:
+            return self.frozen[name]
+        return self.values[name]
+
+    def _ramp(self, name: str, year: int, end_year: int, start_value: float) -> float:
+        """Linear from ``start_value`` at the policy start to the lever's value at ``end_year``."""
+        start = int(self.values["policy_start_year"]) - 1
+        target = self.lever(name, year)
+        if year <= start:
+            return start_value
+        return anchored_path(year, {start: start_value, max(end_year, start + 1): target})
+
+    def _cumulative(self, name: str, year: int) -> float:
+        """Sum of a yearly-addition lever over the years after the base year up to ``year``."""
+        first = int(self.values["start_year"]) + 1
+        return float(sum(self.lever(name, y) for y in range(first, year + 1)))
+
+    def carbon_price(self, year: int) -> float:
+        """Carbon price faced by firms in ``year`` (yuan/tCO2)."""
+        p2030 = self.lever("carbon_price_2030", year)
+        if year < 2021 or p2030 <= 0:
+            return 0.0
+        p2060 = self.lever("carbon_price_2060", year)
+        return anchored_path(year, {2021: self.values["carbon_price_2021"], 2030: p2030, 2060: p2060})
+
+    def coal_capacity(self, year: int) -> float:
+        """Local coal capacity in ``year`` (MW)."""
+        v = self.values
+        base = v["local_coal_capacity_2020"]
+        retired = self.lever("coal_retired_2030", year)
+        exit_year = self.lever("coal_exit_year", year)
+        start = max(int(v["policy_start_year"]) - 1, 2020)
+        anchors = {2020: base, start: base, 2030: base * (1.0 - retired)}
+        if exit_year <= v["end_year"]:
+            anchors[int(max(exit_year, 2031))] = 0.0
+            anchors[int(v["end_year"]) + 1] = 0.0
+        return max(anchored_path(year, anchors), 0.0)
+
+    def instruments(self, year: int) -> Instruments:
+        """Everything the government has in force in ``year``."""
+        v = self.values
+        lever = self.lever
+        elapsed = year - int(v["start_year"])
+        return Instruments(
+            pv_subsidy=lever("pv_subsidy", year),
+            storage_subsidy=lever("storage_subsidy", year),
+            storage_discharge_incentive=lever("storage_discharge_incentive", year),
+            ev_subsidy=lever("ev_subsidy", year),
+            fleet_ev_subsidy=lever("fleet_ev_subsidy", year),
+            heat_pump_subsidy=lever("heat_pump_subsidy", year),
+            retrofit_subsidy=lever("retrofit_subsidy", year),
+            efficiency_retrofit_subsidy=lever("efficiency_retrofit_subsidy", year),
+            recycling_incentive=lever("recycling_incentive", year),
+            green_points=lever("green_points", year),
+            subsidy_multiplier=self.budget_multiplier * self.adaptive_multiplier,
+            rooftop_pv_programme=bool(lever("rooftop_pv_programme", year)),
+            utility_pv_mw=v["utility_pv_2020"] + self._cumulative("utility_pv_additions", year),
+            grid_storage_mwh=2.0 * self._cumulative("grid_storage_additions", year),
+            biomass_mw=self._ramp("biomass_power_2025", year, 2025, v["biomass_power_2020"]),
+            waste_power_mw=self._ramp("waste_power_2025", year, 2025, v["waste_power_2020"]),
+            wind_mw=v["wind_capacity_2020"] + v["wind_additions"] * elapsed,
+            coal_mw=self.coal_capacity(year),
+            carbon_price=self.carbon_price(year),
+            backward_exit_rate=lever("backward_exit_rate", year),
+            new_capacity_at_benchmark=bool(lever("new_capacity_at_benchmark", year)),
+            new_building_saving=lever("new_building_saving", year),
+            new_roof_pv_mandate=lever("new_roof_pv_mandate", year),
+            bus_electric_share_new=lever("bus_electric_share_new", year),
+            taxi_electric_share_new=lever("taxi_electric_share_new", year),
+            truck_electric_share_new=lever("truck_electric_share_new", year),
+            public_chargers=v["public_chargers_2020"] + self._cumulative("public_charger_additions", year),
+            freight_shift=self._ramp("freight_shift_2030", year, 2030, 0.0),
+            shore_power=self._ramp("shore_power_2030", year, 2030, 0.0),
+            carbon_sink=v["carbon_sink_2020"] * (1.0 + lever("carbon_sink_growth", year) / 100.0) ** elapsed,
+        )
+
+    def settle(self, year: int, ledger: SubsidyLedger, emissions: list[float]) -> None:
+        """Pay this year's claims, then set next year's subsidy multipliers."""
+        self.spending[year] = dict(ledger.claims)
+        budget = self.lever("subsidy_budget", year) * 1e8
+        if budget > 0 and ledger.total > 0:
+            self.budget_multiplier = float(np.clip(self.budget_multiplier * budget / ledger.total, 0.0, 1.0))
+        if (
+            self.lever("adaptive_incentives", year)
+            and year >= 2025
+            and len(emissions) >= 2
+            and emissions[-1] > emissions[-2]
+        ):
+            self.adaptive_multiplier = min(
+                self.adaptive_multiplier * (1.0 + self.values["adaptive_step"]), ADAPTIVE_CAP
+            )

@@ -1,0 +1,171 @@
+"""Transport fleets: city buses, taxis and ride-hailing, logistics trucks, inland shipping.
+
+A :class:`RoadFleet` holds one entry per vehicle (electric or not, age). Each year the
+fleet's size follows its activity (buses and taxis with ``passenger_growth``; trucks with
+GDP to the power ``freight_gdp_elasticity``, less the freight shifted to rail and water);
+vehicles retire with hazard ``1 / lifetime``, and replacements and additions are electric
+with probability ``max(mandate, P)``, ``P`` the benefit-cost logit on energy-cost savings
+against the annualised premium net of the fleet subsidy.
+
+:class:`InlandShipping` carries waterway freight, grown with GDP plus the shifted road
+freight; shore power replaces the berth share of ships' fuel with electricity. Shifted
+freight not going by water goes by electrified rail.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from abm.context import YearContext
+from abm.decisions import RULES, capital_recovery_factor
+from abm.energy_use import EnergyUse
+
+MANDATES = {
+    "city_bus": "bus_electric_share_new",
+    "taxi": "taxi_electric_share_new",
+    "logistics_truck": "truck_electric_share_new",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FleetSummary:
+    """A fleet's energy and activity in one year."""
+
+    energy: EnergyUse
+    vehicles: float
+    electric: float
+    purchases: float
+    electric_purchases: float
+    converted_tkm: float
+
+
+class TransportFleet(mesa.Agent, ABC):
+    """Base of the transport fleets: a named fleet with yearly energy and activity."""
+
+    fleet: str
+
+    @abstractmethod
+    def decide(self, ctx: YearContext) -> None:
+        """Take this year's fleet decisions."""
+
+    @abstractmethod
+    def summary(self, ctx: YearContext) -> FleetSummary:
+        """Energy and activity this year."""
+
+
+class RoadFleet(TransportFleet):
+    """A road fleet (buses, taxis or trucks), one entry per vehicle."""
+
+    def __init__(self, model: mesa.Model, fleet: str):
+        super().__init__(model)
+        v = model.values
+        self.fleet = fleet
+        self.vehicles_2020 = v[f"fleet.{fleet}.vehicles_2020"]
+        n = round(self.vehicles_2020)
+        self.electric = model.rng.random(n) < v[f"fleet.{fleet}.electric_share_2020"]
+        self.purchases = 0
+        self.electric_purchases = 0
+
+    def _p(self, ctx: YearContext, name: str) -> float:
+        return ctx.values[f"fleet.{self.fleet}.{name}"]
+
+    def activity_factor(self, ctx: YearContext) -> float:
+        """Fleet activity relative to 2020."""
+        v = ctx.values
+        if self.fleet == "logistics_truck":
+            return ctx.gdp_factor ** v["freight_gdp_elasticity"] * (1.0 - ctx.instruments.freight_shift)
+        return (1.0 + v["passenger_growth"] / 100.0) ** ctx.elapsed
+
+    def decide(self, ctx: YearContext) -> None:
+        """Retire, replace and add vehicles; choose electric or not for each purchase."""
+        v, inst, rng = ctx.values, ctx.instruments, self.model.rng
+        n = self.electric.shape[0]
+        keep = rng.random(n) >= 1.0 / self._p(ctx, "lifetime")
+        target = round(self.vehicles_2020 * self.activity_factor(ctx))
+        survivors = self.electric[keep]
+        if survivors.shape[0] > target:
+            survivors = survivors[rng.permutation(survivors.shape[0])[:target]]
+        buys = max(target - survivors.shape[0], 0)
+        fuel_factor = (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
+        km = self._p(ctx, "km")
+        benefit = km * (
+            self._p(ctx, "fuel_energy") * fuel_factor * v["fleet_fuel_price"]
+            - self._p(ctx, "electric_energy") * v["fleet_electricity_price"]
+        )
+        premium = (
+            self._p(ctx, "ev_premium_2020") * ctx.ev_premium_factor - inst.fleet_ev_subsidy * inst.subsidy_multiplier
+        )
+        cost = premium * capital_recovery_factor(v["fleet_discount_rate"] / 100.0, self._p(ctx, "lifetime"))
+        p_econ = float(
+            RULES["benefit_cost_logit"](benefit, cost, v["asc.fleet_ev"], v["cost_sensitivity"], v["benefit_cost_cap"])
+        )
+        mandate = getattr(inst, MANDATES[self.fleet])
+        new_electric = rng.random(buys) < max(mandate, p_econ)
+        self.electric = np.concatenate([survivors, new_electric])
+        self.purchases = buys
+        self.electric_purchases = int(np.count_nonzero(new_electric))
+        ctx.ledger.claim("fleet_ev_subsidy", inst.fleet_ev_subsidy * inst.subsidy_multiplier * self.electric_purchases)
+
+    def summary(self, ctx: YearContext) -> FleetSummary:
+        """Energy and activity this year."""
+        v = ctx.values
+        km = self._p(ctx, "km")
+        electric = float(np.count_nonzero(self.electric))
+        combustion = float(self.electric.shape[0]) - electric
+        fuel_tce = (
+            combustion
+            * km
+            * self._p(ctx, "fuel_energy")
+            * (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
+            / 1000.0
+        )
+        fuel = EnergyUse(gasoline=fuel_tce) if self.fleet == "taxi" else EnergyUse(oil=fuel_tce)
+        fuel.electricity = electric * km * self._p(ctx, "electric_energy")
+        load = self._p(ctx, "load")
+        vkm = float(self.electric.shape[0]) * km
+        converted = vkm * load * (1.0 if self.fleet == "logistics_truck" else v["converted_turnover_passenger_factor"])
+        return FleetSummary(
+            fuel,
+            float(self.electric.shape[0]),
+            electric,
+            float(self.purchases),
+            float(self.electric_purchases),
+            converted,
+        )
+
+
+class InlandShipping(TransportFleet):
+    """Inland-waterway freight on the Grand Canal, with shore power; also carries rail freight."""
+
+    def __init__(self, model: mesa.Model):
+        super().__init__(model)
+        self.fleet = "inland_shipping"
+
+    def decide(self, ctx: YearContext) -> None:
+        """Shipping follows activity and the shore-power schedule; no individual choice."""
+
+    def summary(self, ctx: YearContext) -> FleetSummary:
+        """Energy and activity this year."""
+        v = ctx.values
+        shift = ctx.instruments.freight_shift
+        truck_tkm = (
+            v["fleet.logistics_truck.vehicles_2020"] * v["fleet.logistics_truck.km"] * v["fleet.logistics_truck.load"]
+        )
+        road_tkm = truck_tkm * ctx.gdp_factor ** v["freight_gdp_elasticity"]
+        shifted = road_tkm * shift
+        water_tkm = (
+            v["shipping_tkm_2020"] * 1e8 * ctx.gdp_factor ** v["freight_gdp_elasticity"]
+            + shifted * v["freight_shift_water_share"]
+        )
+        rail_tkm = shifted * (1.0 - v["freight_shift_water_share"])
+        fuel = water_tkm * v["shipping_energy"] * (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed / 1000.0
+        shore = fuel * v["berth_energy_share"] * ctx.instruments.shore_power
+        energy = EnergyUse(
+            oil=fuel - shore,
+            electricity=shore * v["kwh_per_tce"] * v["ship_engine_efficiency"] + rail_tkm * v["rail_energy"],
+        )
+        return FleetSummary(energy, 0.0, 0.0, 0.0, 0.0, water_tkm + rail_tkm)
