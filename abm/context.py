@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from abm.decisions import capital_recovery_factor
+
 
 @dataclass(frozen=True, slots=True)
 class Instruments:
@@ -91,6 +93,11 @@ class YearContext:
             tariff
             + self.grid_ef / 1000.0 * self.instruments.carbon_price * self.values["carbon_pass_through_electricity"]
         )
+
+    @property
+    def enterprise_pv_annuity(self) -> float:
+        """Capital recovery factor of PV at firms' median hurdle rate."""
+        return float(capital_recovery_factor(self.values["enterprise_hurdle_rate"] / 100.0, self.values["pv_lifetime"]))
 
     @property
     def public_charging_access(self) -> float:

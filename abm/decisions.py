@@ -8,7 +8,7 @@ Equations (all money in yuan, all rates as fractions per year):
 
 * Capital recovery factor: ``CRF(r, n) = r / (1 - (1 + r)^-n)``.
 * Benefit-cost logit: the probability that an agent facing an option takes it,
-  ``P = 1 / (1 + exp(-(ASC + beta * (min(B / C, cap) - 1))))``, where ``B`` is the
+  ``P = 1 / (1 + exp(-(ASC + beta * (B - C) / (|B| + |C|))))``, where ``B`` is the
   option's yearly benefit (energy bills avoided, incentives, carbon cost avoided),
   ``C`` its annualised cost ``(capex - subsidy) * CRF(hurdle, lifetime) + O&M`` at
   the agent's own hurdle rate, ``ASC`` the option's alternative-specific constant
@@ -62,19 +62,18 @@ def benefit_cost_logit(
     annual_cost: FloatArray | float,
     asc: float,
     sensitivity: float,
-    cap: float,
 ) -> FloatArray:
     """Probability of taking an option, from its yearly benefit and annualised cost (yuan/yr).
 
-    A cost at or below zero counts as the best ratio ``cap`` (or ``-cap`` when the
-    benefit is negative too).
+    ``P = 1 / (1 + exp(-(asc + sensitivity * x)))`` with the relative net benefit
+    ``x = (B - C) / (|B| + |C|)`` in [-1, 1]: 0 when benefit equals cost, 1 when the option
+    pays with no cost (or a subsidy above its cost), -1 when it brings no benefit.
     """
     benefit = np.asarray(benefit, dtype=np.float64)
     cost = np.asarray(annual_cost, dtype=np.float64)
-    positive = cost > 1e-9
-    ratio = np.where(positive, benefit / np.where(positive, cost, 1.0), np.where(benefit >= 0, cap, -cap))
-    ratio = np.clip(ratio, -cap, cap)
-    return 1.0 / (1.0 + np.exp(-(asc + sensitivity * (ratio - 1.0))))
+    scale = np.abs(benefit) + np.abs(cost)
+    x = np.where(scale > 0, (benefit - cost) / np.where(scale > 0, scale, 1.0), 0.0)
+    return 1.0 / (1.0 + np.exp(-(asc + sensitivity * x)))
 
 
 @rule("bass_hazard")

@@ -123,7 +123,7 @@ class EnterpriseSector(mesa.Agent):
         v, inst, rng = ctx.values, ctx.instruments, self.model.rng
         n = self.firms
         logit = RULES["benefit_cost_logit"]
-        beta, cap = v["cost_sensitivity"], v["benefit_cost_cap"]
+        beta = v["cost_sensitivity"]
         mult = inst.subsidy_multiplier
         e = self.energy(ctx)
         carbon = inst.carbon_price * v["carbon_pass_through_fuel"]
@@ -150,7 +150,7 @@ class EnterpriseSector(mesa.Agent):
         pv_capex = ctx.pv_price * v["ci_pv_price_factor"] - inst.pv_subsidy * mult
         pv_cost = self.roof_kw * (pv_capex * capital_recovery_factor(self.hurdle, v["pv_lifetime"]) + v["pv_om_cost"])
         adopts_pv = draw_adoption(
-            rng, ~self.has_pv, opportunity(self.has_pv) * logit(pv_benefit, pv_cost, v["asc.enterprise_pv"], beta, cap)
+            rng, ~self.has_pv, opportunity(self.has_pv) * logit(pv_benefit, pv_cost, v["asc.enterprise_pv"], beta)
         )
 
         # behind-the-meter storage: arbitrage, discharge incentive, more PV used on site
@@ -169,7 +169,7 @@ class EnterpriseSector(mesa.Agent):
         adopts_storage = draw_adoption(
             rng,
             ~self.has_storage,
-            opportunity(self.has_storage) * logit(storage_benefit, storage_cost, v["asc.storage"], beta, cap),
+            opportunity(self.has_storage) * logit(storage_benefit, storage_cost, v["asc.storage"], beta),
         )
 
         # efficiency retrofit
@@ -189,7 +189,7 @@ class EnterpriseSector(mesa.Agent):
             rng,
             ~self.retrofitted,
             opportunity(self.retrofitted)
-            * logit(v["efficiency_retrofit_saving"] * bill, retrofit_annual, v["asc.efficiency_retrofit"], beta, cap),
+            * logit(v["efficiency_retrofit_saving"] * bill, retrofit_annual, v["asc.efficiency_retrofit"], beta),
         )
 
         # electrified low-temperature heat
@@ -205,7 +205,7 @@ class EnterpriseSector(mesa.Agent):
         adopts_heat = draw_adoption(
             rng,
             ~self.electrified & (fuel_replaced > 0),
-            opportunity(self.electrified) * logit(heat_benefit, heat_cost, v["asc.electrified_heat"], beta, cap),
+            opportunity(self.electrified) * logit(heat_benefit, heat_cost, v["asc.electrified_heat"], beta),
         )
 
         # solid-waste recycling (industry)
@@ -216,8 +216,7 @@ class EnterpriseSector(mesa.Agent):
         adopts_recycling = draw_adoption(
             rng,
             ~self.recycling & self.is_industry,
-            opportunity(self.recycling)
-            * logit(recycle_benefit, recycle_cost, v["asc.solid_waste_recycling"], beta, cap),
+            opportunity(self.recycling) * logit(recycle_benefit, recycle_cost, v["asc.solid_waste_recycling"], beta),
         )
 
         # green-power contracts
@@ -227,7 +226,7 @@ class EnterpriseSector(mesa.Agent):
             rng,
             ~self.green_power,
             opportunity(self.green_power)
-            * logit(green_benefit, contracted * v["green_power_premium"], v["asc.green_power"], beta, cap),
+            * logit(green_benefit, contracted * v["green_power_premium"], v["asc.green_power"], beta),
         )
 
         ledger = ctx.ledger

@@ -10,7 +10,8 @@ every household in the block decides, on the state at the start of the year:
    being able to charge (home charger, or enough public chargers);
 2. rooftop PV: Bass hazard with neighbours' adoption, times the logit on PV's yearly
    bill savings against its annualised cost; the whole-county programme multiplies the
-   innovation coefficient;
+   innovation coefficient and, as it brings third-party owners who lease roofs, values
+   the system at firms' median hurdle rate when that is lower than the household's;
 3. heat and cooking electrification when the appliance is replaced;
 4. home retrofit: Bass hazard times the logit on energy saved against cost;
 5. waste sorting: Bass hazard times the logit on green points against the effort;
@@ -26,12 +27,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from abm.context import YearContext
-from abm.decisions import RULES, capital_recovery_factor, draw_adoption, neighbourhood_share
+from abm.decisions import RULES, capital_recovery_factor, neighbourhood_share
 from abm.energy_system import self_consumed_share
 from abm.energy_use import EnergyUse
 from abm.population import HouseholdTable
 
 Array = NDArray[np.float64]
+_ALL = slice(None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,25 +46,30 @@ class HouseholdDemand:
     conditioning_factor: Array
 
 
-def household_demand(h: HouseholdTable, ctx: YearContext) -> HouseholdDemand:
-    """Electricity (kWh) and cooking/heating fuel (tce) each household needs this year."""
+def household_demand(h: HouseholdTable, ctx: YearContext, rows: NDArray[np.intp] | slice = _ALL) -> HouseholdDemand:
+    """Electricity (kWh) and cooking/heating fuel (tce) each household (of ``rows``) needs this year."""
     v = ctx.values
-    size_factor = np.sqrt(h.size.astype(np.float64) / v["household_size_2020"])
+    size = h.size[rows].astype(np.float64)
+    urban = h.urban[rows]
+    size_factor = np.sqrt(size / v["household_size_2020"])
     appliance = (
         v["household_electricity_2020"]
         * ctx.income_factor ** v["electricity_income_elasticity"]
         * (1.0 - v["appliance_efficiency_gain"] / 100.0) ** ctx.elapsed
         * size_factor
     )
-    conditioning = (1.0 - h.building_saving.astype(np.float64) / 100.0) / (1.0 - v["stock_building_saving"] / 100.0)
-    conditioning = conditioning * np.where(h.retrofitted, 1.0 - v["home_retrofit_saving"], 1.0)
+    conditioning = (1.0 - h.building_saving[rows].astype(np.float64) / 100.0) / (
+        1.0 - v["stock_building_saving"] / 100.0
+    )
+    conditioning = conditioning * np.where(h.retrofitted[rows], 1.0 - v["home_retrofit_saving"], 1.0)
     share = v["conditioning_share"]
     use_factor = (1.0 - share) + share * conditioning
-    fuel = np.where(h.urban, v["household_fuel_urban"], v["household_fuel_rural"]) * size_factor * use_factor
+    fuel = np.where(urban, v["household_fuel_urban"], v["household_fuel_rural"]) * size_factor * use_factor
     electricity = appliance * use_factor
+    electrified = h.electrified[rows]
     electrified_kwh = fuel * v["kwh_per_tce"] * v["household_fuel_efficiency"] / v["heat_pump_cop"]
-    electricity = np.where(h.electrified, electricity + electrified_kwh, electricity)
-    fuel = np.where(h.electrified, 0.0, fuel)
+    electricity = np.where(electrified, electricity + electrified_kwh, electricity)
+    fuel = np.where(electrified, 0.0, fuel)
     return HouseholdDemand(electricity, fuel, appliance, conditioning)
 
 
@@ -80,117 +87,130 @@ class HouseholdBlock(mesa.Agent):
         self.neighbourhoods = neighbourhoods
         self.car_purchases = 0.0
         self.ev_purchases = 0.0
+        self._crf: dict[float, Array] = {}
+
+    def _annuity(self, hurdle: NDArray[np.float32], lifetime: float, idx: NDArray[np.intp]) -> Array:
+        """Capital recovery factors of the households ``idx`` at their own hurdle rates (cached)."""
+        if lifetime not in self._crf:
+            self._crf[lifetime] = capital_recovery_factor(hurdle.astype(np.float64), lifetime)
+        return self._crf[lifetime][idx]
 
     def decide(self, ctx: YearContext) -> None:
-        """Take this year's decisions for every household of the block (synchronous update)."""
+        """Take this year's decisions for every household of the block (synchronous update).
+
+        Where a choice has two stages (the choice comes up, then it is taken), the second
+        stage is evaluated only for the households the first stage drew: the same
+        probability, at a fraction of the work.
+        """
         h = self.table.rows(self.rows)
         v, inst, rng = ctx.values, ctx.instruments, self.model.rng
         n = len(h)
         logit = RULES["benefit_cost_logit"]
         bass = RULES["bass_hazard"]
-        beta, cap = v["cost_sensitivity"], v["benefit_cost_cap"]
+        beta = v["cost_sensitivity"]
         mult = inst.subsidy_multiplier
-        hurdle = h.hurdle.astype(np.float64)
-        demand = household_demand(h, ctx)
         tariff = ctx.tariff_with_carbon(v["residential_tariff"])
+        fuel_price = v["household_fuel_price"]
 
-        # peers: neighbourhood adoption at the start of the year
-        pv_peer = neighbourhood_share(h.neighbourhood, h.pv_kw > 0, self.neighbourhoods)
-        retrofit_peer = neighbourhood_share(h.neighbourhood, h.retrofitted, self.neighbourhoods)
-        sorting_peer = neighbourhood_share(h.neighbourhood, h.sorting, self.neighbourhoods)
+        def drawn(candidates: NDArray[np.bool_], probability: Array | float) -> NDArray[np.intp]:
+            """Indices of candidates whose uniform draw falls below their probability."""
+            idx = np.flatnonzero(candidates)
+            p = probability[idx] if isinstance(probability, np.ndarray) else probability
+            return idx[rng.random(idx.shape[0]) < p]
 
-        # 1. cars
+        def peers(adopted: NDArray[np.bool_]) -> Array:
+            return neighbourhood_share(h.neighbourhood, adopted, self.neighbourhoods)
+
+        # 1. cars: replacement or a first car, then electric or not
         replacing = h.has_car & (rng.random(n) < 1.0 / v["car_lifetime"])
         target = np.interp(ctx.year, [2020, 2060], [v["cars_per_household_2020"], v["cars_per_household_2060"]])
-        owners = float(np.count_nonzero(h.has_car))
         without = ~h.has_car
-        pull = h.income.astype(np.float64) * without
-        needed = max(target * n - owners, 0.0)
+        pull = np.where(without, h.income.astype(np.float64), 0.0)
+        needed = max(target * n - float(np.count_nonzero(h.has_car)), 0.0)
         first_car = without & (rng.random(n) < np.minimum(needed * pull / max(pull.sum(), 1e-9), 1.0))
-        buying = replacing | first_car
+        buyers = np.flatnonzero(replacing | first_car)
         year = ctx.year
         tax = v["nev_tax_exemption"] * (1.0 if year <= 2025 else 0.5 if year <= 2027 else 0.0)
         premium = v["ev_price_premium_2020"] * ctx.ev_premium_factor
         fuel_factor = (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
         ev_benefit = v["car_km"] * (v["ice_fuel_cost_per_km"] * fuel_factor - v["ev_fuel_cost_per_km"])
-        ev_cost = (premium - tax - inst.ev_subsidy * mult) * capital_recovery_factor(hurdle, v["car_lifetime"])
-        charging = np.where(h.home_charging, 1.0, ctx.public_charging_access)
-        p_ev = logit(ev_benefit, ev_cost, v["asc.ev"], beta, cap) * charging
-        chooses_ev = buying & (rng.random(n) < p_ev)
+        ev_cost = (premium - tax - inst.ev_subsidy * mult) * self._annuity(h.hurdle, v["car_lifetime"], buyers)
+        charging = np.where(h.home_charging[buyers], 1.0, ctx.public_charging_access)
+        p_ev = logit(ev_benefit, ev_cost, v["asc.ev"], beta) * charging
+        ev_buyers = buyers[rng.random(buyers.shape[0]) < p_ev]
 
-        # 2. rooftop PV
-        roof_gen = h.roof_kw.astype(np.float64) * v["pv_full_load_hours"]
-        sc = self_consumed_share(
-            ctx.self_consumption["residential"], roof_gen / demand.electricity, np.zeros(n, dtype=bool)
-        )
-        pv_benefit = roof_gen * (sc * tariff + (1.0 - sc) * v["pv_export_price"])
-        pv_cost = h.roof_kw * (
-            (ctx.pv_price - inst.pv_subsidy * mult) * capital_recovery_factor(hurdle, v["pv_lifetime"])
-            + v["pv_om_cost"]
-        )
+        # 2. rooftop PV: Bass hazard (neighbours), then the economics
         p_innovate = v["bass_p"] * (v["rooftop_programme_p_multiplier"] if inst.rooftop_pv_programme else 1.0)
-        pv_hazard = bass(p_innovate, v["bass_q"], pv_peer) * logit(
-            pv_benefit, pv_cost, v["asc.household_pv"], beta, cap
-        )
-        adopts_pv = draw_adoption(rng, (h.roof_kw > 0) & (h.pv_kw <= 0), pv_hazard)
+        pv_candidates = drawn((h.roof_kw > 0) & (h.pv_kw <= 0), bass(p_innovate, v["bass_q"], peers(h.pv_kw > 0)))
+        roof_kw = h.roof_kw[pv_candidates].astype(np.float64)
+        roof_gen = roof_kw * v["pv_full_load_hours"]
+        demand = household_demand(h, ctx, pv_candidates)
+        no_storage = np.zeros(pv_candidates.shape[0], dtype=bool)
+        sc = self_consumed_share(ctx.self_consumption["residential"], roof_gen / demand.electricity, no_storage)
+        pv_benefit = roof_gen * (sc * tariff + (1.0 - sc) * v["pv_export_price"])
+        pv_annuity = self._annuity(h.hurdle, v["pv_lifetime"], pv_candidates)
+        if inst.rooftop_pv_programme:  # third-party owners finance the roof at firms' hurdle rate
+            pv_annuity = np.minimum(pv_annuity, ctx.enterprise_pv_annuity)
+        pv_cost = roof_kw * ((ctx.pv_price - inst.pv_subsidy * mult) * pv_annuity + v["pv_om_cost"])
+        p_pv = logit(pv_benefit, pv_cost, v["asc.household_pv"], beta)
+        pv_adopters = pv_candidates[rng.random(pv_candidates.shape[0]) < p_pv]
 
-        # 3. electrified heat and cooking, at appliance replacement
-        fuel_price = v["household_fuel_price"]
+        # 3. electrified heat and cooking, when the appliance is replaced
+        hp_candidates = drawn(~h.electrified, 1.0 / v["appliance_lifetime"])
+        demand = household_demand(h, ctx, hp_candidates)
         added_kwh = demand.fuel * v["kwh_per_tce"] * v["household_fuel_efficiency"] / v["heat_pump_cop"]
         hp_benefit = demand.fuel * fuel_price - added_kwh * tariff
-        hp_cost = (v["heat_pump_cost"] - inst.heat_pump_subsidy * mult) * capital_recovery_factor(
-            hurdle, v["appliance_lifetime"]
-        )
-        replacing_appliance = rng.random(n) < 1.0 / v["appliance_lifetime"]
-        p_hp = logit(hp_benefit, hp_cost, v["asc.heat_pump"], beta, cap)
-        electrifies = draw_adoption(rng, ~h.electrified & replacing_appliance, p_hp)
+        hp_annuity = self._annuity(h.hurdle, v["appliance_lifetime"], hp_candidates)
+        hp_cost = (v["heat_pump_cost"] - inst.heat_pump_subsidy * mult) * hp_annuity
+        p_hp = logit(hp_benefit, hp_cost, v["asc.heat_pump"], beta)
+        electrifiers = hp_candidates[rng.random(hp_candidates.shape[0]) < p_hp]
 
-        # 4. home retrofit
-        area = np.where(h.urban, v["floor_area_urban"], v["floor_area_rural"])
+        # 4. home retrofit: Bass hazard, then energy saved against cost
+        retrofit_candidates = drawn(~h.retrofitted, bass(v["bass_p"], v["bass_q"], peers(h.retrofitted)))
+        demand = household_demand(h, ctx, retrofit_candidates)
+        urban = h.urban[retrofit_candidates]
         share = v["conditioning_share"]
         conditioning_kwh = demand.appliance * share * demand.conditioning_factor
-        conditioning_fuel = (
-            np.where(h.urban, v["household_fuel_urban"], v["household_fuel_rural"]) * share * demand.conditioning_factor
-        )
-        conditioning_cost = conditioning_kwh * tariff + np.where(h.electrified, 0.0, conditioning_fuel * fuel_price)
-        retrofit_benefit = v["home_retrofit_saving"] * conditioning_cost
-        retrofit_cost = (
-            (v["home_retrofit_cost"] - inst.retrofit_subsidy * mult)
-            * area
-            * capital_recovery_factor(hurdle, v["home_retrofit_lifetime"])
-        )
-        retrofit_hazard = bass(v["bass_p"], v["bass_q"], retrofit_peer) * logit(
-            retrofit_benefit, retrofit_cost, v["asc.home_retrofit"], beta, cap
-        )
-        retrofits = draw_adoption(rng, ~h.retrofitted, retrofit_hazard)
+        base_fuel = np.where(urban, v["household_fuel_urban"], v["household_fuel_rural"])
+        conditioning_fuel = base_fuel * share * demand.conditioning_factor
+        electrified = h.electrified[retrofit_candidates]
+        conditioning_cost = conditioning_kwh * tariff + np.where(electrified, 0.0, conditioning_fuel * fuel_price)
+        area = np.where(urban, v["floor_area_urban"], v["floor_area_rural"])
+        retrofit_annuity = self._annuity(h.hurdle, v["home_retrofit_lifetime"], retrofit_candidates)
+        retrofit_cost = (v["home_retrofit_cost"] - inst.retrofit_subsidy * mult) * area * retrofit_annuity
+        p_retrofit = logit(v["home_retrofit_saving"] * conditioning_cost, retrofit_cost, v["asc.home_retrofit"], beta)
+        retrofit_draw = rng.random(retrofit_candidates.shape[0]) < p_retrofit
+        retrofitters, retrofit_area = retrofit_candidates[retrofit_draw], area[retrofit_draw]
 
-        # 5. waste sorting with green points
-        sorting_hazard = bass(v["bass_p"], v["bass_q"], sorting_peer) * logit(
-            inst.green_points * mult, v["sorting_effort_cost"], v["asc.waste_sorting"], beta, cap
-        )
-        starts_sorting = draw_adoption(rng, ~h.sorting, sorting_hazard)
+        # 5. waste sorting: Bass hazard, then green points against the effort
+        p_sort = float(logit(inst.green_points * mult, v["sorting_effort_cost"], v["asc.waste_sorting"], beta))
+        sort_candidates = drawn(~h.sorting, bass(v["bass_p"], v["bass_q"], peers(h.sorting)))
+        sorters = sort_candidates[rng.random(sort_candidates.shape[0]) < p_sort]
 
         # 6. moves into new dwellings
-        moves = rng.random(n) < v["dwelling_renewal_rate"] / 100.0
+        movers = np.flatnonzero(rng.random(n) < v["dwelling_renewal_rate"] / 100.0)
 
         # apply all updates
         weight = h.weight
-        self.car_purchases = float(weight[buying].sum())
-        self.ev_purchases = float(weight[chooses_ev].sum())
-        h.ev[buying] = chooses_ev[buying]
-        h.has_car[first_car] = True
-        h.pv_kw[adopts_pv] = h.roof_kw[adopts_pv]
-        h.electrified[electrifies] = True
-        h.retrofitted[retrofits] = True
-        h.sorting[starts_sorting] = True
-        h.building_saving[moves] = inst.new_building_saving
-        h.retrofitted[moves] = False
+        self.car_purchases = float(weight[buyers].sum())
+        self.ev_purchases = float(weight[ev_buyers].sum())
+        h.ev[buyers] = False
+        h.ev[ev_buyers] = True
+        h.has_car[buyers] = True
+        h.pv_kw[pv_adopters] = h.roof_kw[pv_adopters]
+        h.electrified[electrifiers] = True
+        h.retrofitted[retrofitters] = True
+        h.sorting[sorters] = True
+        h.building_saving[movers] = inst.new_building_saving
+        h.retrofitted[movers] = False
 
         ledger = ctx.ledger
         ledger.claim("ev_subsidy", inst.ev_subsidy * mult * self.ev_purchases)
-        ledger.claim("pv_subsidy", inst.pv_subsidy * mult * float((h.roof_kw * weight)[adopts_pv].sum()))
-        ledger.claim("heat_pump_subsidy", inst.heat_pump_subsidy * mult * float(weight[electrifies].sum()))
-        ledger.claim("retrofit_subsidy", inst.retrofit_subsidy * mult * float((area * weight)[retrofits].sum()))
+        ledger.claim("pv_subsidy", inst.pv_subsidy * mult * float((h.roof_kw[pv_adopters] * weight[pv_adopters]).sum()))
+        ledger.claim("heat_pump_subsidy", inst.heat_pump_subsidy * mult * float(weight[electrifiers].sum()))
+        ledger.claim(
+            "retrofit_subsidy", inst.retrofit_subsidy * mult * float((retrofit_area * weight[retrofitters]).sum())
+        )
         ledger.claim("green_points", inst.green_points * mult * float(weight[h.sorting].sum()))
 
 

@@ -100,9 +100,7 @@ class RoadFleet(TransportFleet):
             self._p(ctx, "ev_premium_2020") * ctx.ev_premium_factor - inst.fleet_ev_subsidy * inst.subsidy_multiplier
         )
         cost = premium * capital_recovery_factor(v["fleet_discount_rate"] / 100.0, self._p(ctx, "lifetime"))
-        p_econ = float(
-            RULES["benefit_cost_logit"](benefit, cost, v["asc.fleet_ev"], v["cost_sensitivity"], v["benefit_cost_cap"])
-        )
+        p_econ = float(RULES["benefit_cost_logit"](benefit, cost, v["asc.fleet_ev"], v["cost_sensitivity"]))
         mandate = getattr(inst, MANDATES[self.fleet])
         new_electric = rng.random(buys) < max(mandate, p_econ)
         self.electric = np.concatenate([survivors, new_electric])
