@@ -1,0 +1,1 @@
+"""Calibration against observed statistics: loading them and checking the model against them."""

@@ -1,0 +1,1 @@
+"""Batch experiments: ensembles of runs with seeds derived from one root seed."""

@@ -1,0 +1,50 @@
+"""Ensembles: one scenario, many seeds derived with ``numpy.random.SeedSequence``.
+
+Child seeds come from ``SeedSequence(root_seed).spawn(n)``, so an ensemble is the same
+whether its members run in one process or on many machines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from abm.model import DEFAULT_HOUSEHOLDS
+from abm.run import run
+from abm.scenario import Scenario
+
+
+def member_seeds(root_seed: int, members: int) -> list[int]:
+    """Seeds of the ensemble members, derived from ``root_seed``."""
+    if members < 1:
+        raise ValueError(f"an ensemble needs at least one member, got {members}")
+    children = np.random.SeedSequence(root_seed).spawn(members)
+    return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in children]
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """Trajectories and peaks of an ensemble."""
+
+    trajectories: pd.DataFrame  # tidy table with a leading 'seed' column
+    peaks: pd.DataFrame  # seed, peak_year, peak_mt
+
+    def probability_of_peak_by(self, year: int) -> float:
+        """Share of members whose emissions peak in or before ``year``."""
+        return float((self.peaks["peak_year"] <= year).mean())
+
+
+def run_ensemble(
+    scenario: Scenario | str, members: int, root_seed: int = 1, households: int = DEFAULT_HOUSEHOLDS
+) -> Ensemble:
+    """Run ``members`` seeds of ``scenario`` one after another."""
+    frames, peaks = [], []
+    for seed in member_seeds(root_seed, members):
+        result = run(scenario, seed=seed, households=households)
+        frames.append(result.trajectory.assign(seed=seed))
+        peaks.append((seed, result.peak_year, result.peak_mt))
+    trajectories = pd.concat(frames, ignore_index=True)
+    trajectories = trajectories[["seed", *[c for c in trajectories.columns if c != "seed"]]]
+    return Ensemble(trajectories, pd.DataFrame(peaks, columns=["seed", "peak_year", "peak_mt"]))
