@@ -5,9 +5,10 @@ Frames:
 * **territorial** (``co2_territorial``): direct CO2 from fuels burnt and industrial
   processes inside the city, local power and heat plants included; comparable with the
   CEADs city inventory.
-* **with electricity** (``co2_with_electricity``): China's provincial accounting method
-  for energy-related CO2: fuels burnt in the city plus net imported electricity at the
-  grid's average emission factor. It is allocated to consumers: each end-use sector
+* **with electricity** (``co2_with_electricity``): China's provincial accounting method:
+  fuels burnt in the city plus net imported electricity at the grid's average emission
+  factor; industrial process CO2 and fossil CO2 from waste burnt are included too, so the
+  frame covers the territorial total plus net imports. It is allocated to consumers: each end-use sector
   carries its direct CO2, its purchased heat at the heat plants' emission factor, and its
   grid electricity at the city's supply factor, so ``power_heat`` has no row in this
   frame. Green-power contracts are accounted market-based: contracted power carries no

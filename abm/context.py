@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -48,14 +47,30 @@ class Instruments:
     carbon_sink: float
 
 
+SUBSIDIES = (
+    "pv_subsidy",
+    "storage_subsidy",
+    "storage_discharge_incentive",
+    "ev_subsidy",
+    "fleet_ev_subsidy",
+    "heat_pump_subsidy",
+    "retrofit_subsidy",
+    "efficiency_retrofit_subsidy",
+    "recycling_incentive",
+    "green_points",
+)
+
+
 @dataclass(slots=True)
 class SubsidyLedger:
-    """Subsidy claims made in one year, by instrument (yuan)."""
+    """Subsidy claims made in one year, by instrument (yuan); every instrument has an entry."""
 
-    claims: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    claims: dict[str, float] = field(default_factory=lambda: dict.fromkeys(SUBSIDIES, 0.0))
 
     def claim(self, instrument: str, amount_yuan: float) -> None:
         """Record a claim; amounts are never negative."""
+        if instrument not in self.claims:
+            raise KeyError(f"unknown subsidy instrument '{instrument}'")
         self.claims[instrument] += max(float(amount_yuan), 0.0)
 
     @property
@@ -87,12 +102,17 @@ class YearContext:
         """Years since the base year."""
         return self.year - int(self.values["start_year"])
 
-    def tariff_with_carbon(self, tariff: float) -> float:
-        """Electricity tariff plus the passed-through carbon cost of grid power (yuan/kWh)."""
-        return (
-            tariff
-            + self.grid_ef / 1000.0 * self.instruments.carbon_price * self.values["carbon_pass_through_electricity"]
-        )
+    def tariff(self, base: float) -> float:
+        """An electricity tariff in this year, after real tariff growth (yuan/kWh)."""
+        return base * (1.0 + self.values["electricity_price_growth"] / 100.0) ** self.elapsed
+
+    def tariff_with_carbon(self, base: float) -> float:
+        """A commercial tariff in this year plus the passed-through carbon cost of grid power (yuan/kWh).
+
+        Residential tariffs are regulated and carry no carbon cost.
+        """
+        carbon = self.grid_ef / 1000.0 * self.instruments.carbon_price * self.values["carbon_pass_through_electricity"]
+        return self.tariff(base) + carbon
 
     @property
     def enterprise_pv_annuity(self) -> float:

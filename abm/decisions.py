@@ -18,7 +18,8 @@ Equations (all money in yuan, all rates as fractions per year):
 * Adoption in a year: an agent adopts when a uniform draw falls below
   ``opportunity * P * constraint``; ``opportunity`` is the chance the choice comes up
   (a replacement, a review, or the Bass hazard) and ``constraint`` a factor in [0, 1]
-  (roof, chargers, budget).
+  (a roof, chargers within reach). The subsidy budget does not enter here: it scales the
+  subsidies themselves, and so the costs.
 
 All agents of a kind decide on the state at the start of the year (synchronous update).
 """
@@ -104,13 +105,21 @@ def draw_adoption(rng: np.random.Generator, eligible: BoolArray, probability: Fl
 
 
 def agent_hurdle_rates(
-    rng: np.random.Generator, n: int, median_percent: float, sigma: float, income_rank: FloatArray | None = None
+    rng: np.random.Generator,
+    n: int,
+    median_percent: float,
+    sigma: float,
+    income_rank: FloatArray | None = None,
+    income_correlation: float = 0.0,
 ) -> FloatArray:
-    """Hurdle rates (fraction/yr) around a median, lognormal; richer agents draw lower rates.
+    """Hurdle rates (fraction/yr), lognormal around ``median_percent`` with log spread ``sigma``.
 
-    ``income_rank`` in [0, 1] shifts an agent's rate by up to one ``sigma`` either way.
+    With ``income_rank`` (in [0, 1]) the log rate has correlation ``income_correlation``
+    with the standardised rank, so a negative correlation gives richer agents lower rates;
+    the spread stays ``sigma`` either way.
     """
     z = rng.standard_normal(n)
     if income_rank is not None:
-        z = 0.5 * z - (np.asarray(income_rank) - 0.5) * 2.0 * 0.5
+        rank = (np.asarray(income_rank, dtype=np.float64) - 0.5) * np.sqrt(12.0)
+        z = income_correlation * rank + np.sqrt(1.0 - income_correlation**2) * z
     return (median_percent / 100.0) * np.exp(sigma * z)

@@ -26,7 +26,7 @@ from abm.parameters import data_path
 SEASONS = ("winter", "spring", "summer", "autumn")
 DAYS_PER_SEASON = 365.0 / len(SEASONS)
 LOAD_SHAPES = ("industry", "commerce", "residential")
-PV_RATIO_GRID = np.linspace(0.0, 4.0, 161)
+PV_RATIO_GRID = np.concatenate([np.linspace(0.0, 2.0, 81), np.geomspace(2.05, 40.0, 80)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +117,7 @@ def self_consumption_table(
     used, _ = _dispatch_day(pv, load, storage, efficiency)
     generated = np.maximum(PV_RATIO_GRID[:, None], 1e-12)
     table = used / generated
-    table[0, :] = 1.0
+    table[0, :] = 1.0  # a vanishing system uses all its output
     return np.clip(table, 0.0, 1.0)
 
 

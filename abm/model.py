@@ -215,6 +215,7 @@ class SuqianModel(mesa.Model):
 
         return YearRecord(
             year=ctx.year,
+            residents=v["residents_2020"],
             gdp=float(self.economy.gdp[i]),
             value_added={
                 "agriculture": float(self.economy.primary[i]),

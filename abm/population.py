@@ -99,7 +99,14 @@ def synthesize_households(
     pv_kw = np.where(has_roof & (rng.random(n) < values["household_pv_2020"]), roof_kw, 0.0)
 
     income_rank = np.argsort(np.argsort(income)) / max(n - 1, 1)
-    hurdle = agent_hurdle_rates(rng, n, values["household_discount_rate"], values["hurdle_rate_sigma"], income_rank)
+    hurdle = agent_hurdle_rates(
+        rng,
+        n,
+        values["household_discount_rate"],
+        values["hurdle_rate_sigma"],
+        income_rank,
+        values["hurdle_income_correlation"],
+    )
 
     neighbourhood = np.zeros(n, dtype=np.int32)
     blocks: list[tuple[int, bool, slice, int]] = []

@@ -19,6 +19,7 @@ class YearRecord:
     """End-of-year state of the city (base units: yuan 1e8, tce, kWh, tCO2, MW, MWh)."""
 
     year: int
+    residents: float
     gdp: float
     value_added: Mapping[str, float]
     uses: Mapping[str, EnergyUse]

@@ -1,8 +1,9 @@
 """The plan's targets against a run: which are met, and from which year.
 
 Each quantified target of ``targets.csv`` that the model determines is mapped to a
-trajectory indicator; targets with no value (set by the province) or outside the modelled
-system (e-commerce, software revenue, prefabricated buildings...) are left out.
+trajectory indicator; targets with no value (set by the province), outside the modelled
+system (e-commerce, software revenue, prefabricated buildings...) or falling after the
+run's last year are left out.
 """
 
 from __future__ import annotations
@@ -74,9 +75,10 @@ def _compare(values: np.ndarray, comparison: str, target: float) -> np.ndarray:
 def scorecard(trajectory: pd.DataFrame) -> pd.DataFrame:
     """One row per determined target: target, modelled value in the target year, met, first year met."""
     rows = []
+    last_year = int(trajectory["year"].max())
     for target in load_targets().itertuples(index=False):
         mapping = TARGET_MAP.get(target.id)
-        if mapping is None or pd.isna(target.value):
+        if mapping is None or pd.isna(target.value) or int(target.year) > last_year:
             continue
         s = series(trajectory, mapping.indicator, mapping.sector)
         if mapping.change_from is not None:

@@ -44,6 +44,8 @@ def record_rows(r: YearRecord) -> list[tuple[int, str, str, float, str]]:
     add("gdp", "total", r.gdp, "100 million yuan (2020 prices)")
     by_sector("value_added", dict(r.value_added), "100 million yuan (2020 prices)")
     add("households", "total", r.households.households, "households")
+    add("residents", "total", r.residents, "persons")
+    add("household_members", "total", r.households.persons, "persons")
 
     # energy by carrier and sector
     for carrier in CARRIERS:
@@ -92,6 +94,9 @@ def record_rows(r: YearRecord) -> list[tuple[int, str, str, float, str]]:
     add("home_retrofit_share", "buildings_residential", _share(hh.retrofitted, hh.households), "% of households")
     add("waste_sorting_share", "buildings_residential", _share(hh.sorting, hh.households), "% of households")
     add("recyclables_sorted", "buildings_residential", hh.recyclables_t * 1e-4, "10k t")
+    add(
+        "co2_avoided_by_recycling", "buildings_residential", hh.recycling_co2_avoided_t * MT, "MtCO2 (outside the city)"
+    )
     add("ev_stock", "transport", hh.evs + sum(f.electric for f in r.fleets.values()), "vehicles")
     add("ev_share_of_private_cars", "transport", _share(hh.evs, hh.cars_total), "%")
     purchases = r.household_car_purchases + sum(f.purchases for f in r.fleets.values())

@@ -11,8 +11,8 @@ output growth and by autonomous efficiency gains, then changed by what it adopte
 * rooftop PV and behind-the-meter storage: PV output meets the firm's own load first
   (self-consumption from the hourly model), storage raises that share and earns the
   peak-valley spread and the discharge incentive;
-* solid-waste recycling: more of its solid waste is used, and building-materials firms
-  avoid part of their process CO2;
+* solid-waste recycling: more of its solid waste is used, and firms with process
+  emissions avoid part of their process CO2;
 * green-power contracts: part of its grid electricity is contracted green power.
 
 Each year a firm takes up each option with the Bass hazard (``firm_bass_p`` plus
@@ -238,9 +238,6 @@ class EnterpriseSector(mesa.Agent):
             * mult
             * float((saved_tce * v["efficiency_retrofit_cost"])[adopts_retrofit].sum()),
         )
-        ledger.claim("recycling_incentive", inst.recycling_incentive * mult * float(waste_t[self.recycling].sum()))
-        self.discharged_kwh = float(discharged[self.has_storage].sum())
-        ledger.claim("storage_discharge_incentive", inst.storage_discharge_incentive * mult * self.discharged_kwh)
 
         self.has_pv |= adopts_pv
         self.has_storage |= adopts_storage
@@ -248,6 +245,11 @@ class EnterpriseSector(mesa.Agent):
         self.electrified |= adopts_heat
         self.recycling |= adopts_recycling
         self.green_power |= adopts_green
+
+        # recurring incentives are paid on everything operating at the end of the year
+        ledger.claim("recycling_incentive", inst.recycling_incentive * mult * float(waste_t[self.recycling].sum()))
+        self.discharged_kwh = float(discharged[self.has_storage].sum())
+        ledger.claim("storage_discharge_incentive", inst.storage_discharge_incentive * mult * self.discharged_kwh)
         self._turn_over(ctx)
 
     def _turn_over(self, ctx: YearContext) -> None:

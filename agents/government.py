@@ -3,19 +3,23 @@
 Before ``policy_start_year`` every lever keeps its 2020 setting (the registry default);
 from then on the scenario's values apply. Some instruments are paths rather than levels:
 
-* carbon price: 0 until 2020, ``carbon_price_2021`` in 2021, linear to
-  ``carbon_price_2030`` and on to ``carbon_price_2060`` (all zero when the 2030 price is);
-* coal capacity: linear from the 2020 capacity to ``(1 - coal_retired_2030)`` of it in
-  2030, then to zero in ``coal_exit_year`` (never, if that is 2061);
+* carbon price: the path through ``carbon_price_2021`` (2021), ``carbon_price_2030`` and
+  ``carbon_price_2060``, linear between them; zero before 2021, before the policy start
+  (the 2020 setting) and whenever the 2030 price is zero;
+* coal capacity: the 2020 capacity until the year before the policy start, then linear
+  to ``(1 - coal_retired_2030)`` of it in 2030 (in the start year itself when the policy
+  starts in 2030 or later), then linear to zero in ``coal_exit_year`` (never, if that is
+  after the end year);
 * biomass and waste-to-energy capacity: linear to their 2025 levels, flat after;
 * freight shift and shore power: linear from the policy start to their 2030 levels;
 * utility PV, grid storage, public chargers and wind: cumulative yearly additions;
-* carbon sinks grow at ``carbon_sink_growth``.
+* carbon sinks grow at ``carbon_sink_growth`` from the policy start (at the 2020 setting
+  before it).
 
 Subsidies are paid on claims. With a budget (``subsidy_budget`` > 0), claims above it in
 one year scale all subsidies down in the next (multiplier = budget / claims). The optional
-adaptive rule raises every subsidy by ``adaptive_step`` in each year from 2025 in which
-emissions rose.
+adaptive rule raises every subsidy by ``adaptive_step`` (up to ``adaptive_cap`` times its
+level) in each year from ``adaptive_from_year`` in which emissions rose.
 """
 
 from __future__ import annotations
@@ -28,8 +32,6 @@ import numpy as np
 from abm.context import Instruments, SubsidyLedger
 from abm.energy_system import anchored_path
 from abm.parameters import registry
-
-ADAPTIVE_CAP = 3.0
 
 
 class Government(mesa.Agent):
@@ -74,14 +76,20 @@ class Government(mesa.Agent):
         """Local coal capacity in ``year`` (MW)."""
         v = self.values
         base = v["local_coal_capacity_2020"]
-        retired = self.lever("coal_retired_2030", year)
-        exit_year = self.lever("coal_exit_year", year)
-        start = max(int(v["policy_start_year"]) - 1, 2020)
-        anchors = {2020: base, start: base, 2030: base * (1.0 - retired)}
+        before = max(int(v["policy_start_year"]) - 1, int(v["start_year"]))
+        retired_by = max(2030, before + 1)
+        kept = base * (1.0 - self.lever("coal_retired_2030", year))
+        anchors = {before: base, retired_by: kept}
+        exit_year = int(self.lever("coal_exit_year", year))
         if exit_year <= v["end_year"]:
-            anchors[int(max(exit_year, 2031))] = 0.0
-            anchors[int(v["end_year"]) + 1] = 0.0
+            anchors[max(exit_year, retired_by + 1)] = 0.0
         return max(anchored_path(year, anchors), 0.0)
+
+    def carbon_sink(self, year: int) -> float:
+        """Carbon sinks in ``year`` (MtCO2/yr), growing at the rate in force each year."""
+        first = int(self.values["start_year"])
+        growth = np.array([self.lever("carbon_sink_growth", y) for y in range(first + 1, year + 1)]) / 100.0
+        return float(self.values["carbon_sink_2020"] * np.prod(1.0 + growth))
 
     def instruments(self, year: int) -> Instruments:
         """Everything the government has in force in ``year``."""
@@ -102,7 +110,7 @@ class Government(mesa.Agent):
             subsidy_multiplier=self.budget_multiplier * self.adaptive_multiplier,
             rooftop_pv_programme=bool(lever("rooftop_pv_programme", year)),
             utility_pv_mw=v["utility_pv_2020"] + self._cumulative("utility_pv_additions", year),
-            grid_storage_mwh=2.0 * self._cumulative("grid_storage_additions", year),
+            grid_storage_mwh=v["grid_storage_hours"] * self._cumulative("grid_storage_additions", year),
             biomass_mw=self._ramp("biomass_power_2025", year, 2025, v["biomass_power_2020"]),
             waste_power_mw=self._ramp("waste_power_2025", year, 2025, v["waste_power_2020"]),
             wind_mw=v["wind_capacity_2020"] + v["wind_additions"] * elapsed,
@@ -118,7 +126,7 @@ class Government(mesa.Agent):
             public_chargers=v["public_chargers_2020"] + self._cumulative("public_charger_additions", year),
             freight_shift=self._ramp("freight_shift_2030", year, 2030, 0.0),
             shore_power=self._ramp("shore_power_2030", year, 2030, 0.0),
-            carbon_sink=v["carbon_sink_2020"] * (1.0 + lever("carbon_sink_growth", year) / 100.0) ** elapsed,
+            carbon_sink=self.carbon_sink(year),
         )
 
     def settle(self, year: int, ledger: SubsidyLedger, emissions: list[float]) -> None:
@@ -127,12 +135,7 @@ class Government(mesa.Agent):
         budget = self.lever("subsidy_budget", year) * 1e8
         if budget > 0 and ledger.total > 0:
             self.budget_multiplier = float(np.clip(self.budget_multiplier * budget / ledger.total, 0.0, 1.0))
-        if (
-            self.lever("adaptive_incentives", year)
-            and year >= 2025
-            and len(emissions) >= 2
-            and emissions[-1] > emissions[-2]
-        ):
-            self.adaptive_multiplier = min(
-                self.adaptive_multiplier * (1.0 + self.values["adaptive_step"]), ADAPTIVE_CAP
-            )
+        v = self.values
+        rising = len(emissions) >= 2 and emissions[-1] > emissions[-2]
+        if self.lever("adaptive_incentives", year) and year >= v["adaptive_from_year"] and rising:
+            self.adaptive_multiplier = min(self.adaptive_multiplier * (1.0 + v["adaptive_step"]), v["adaptive_cap"])

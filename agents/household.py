@@ -44,6 +44,7 @@ class HouseholdDemand:
     fuel: Array
     appliance: Array
     conditioning_factor: Array
+    size_factor: Array
 
 
 def household_demand(h: HouseholdTable, ctx: YearContext, rows: NDArray[np.intp] | slice = _ALL) -> HouseholdDemand:
@@ -70,7 +71,7 @@ def household_demand(h: HouseholdTable, ctx: YearContext, rows: NDArray[np.intp]
     electrified_kwh = fuel * v["kwh_per_tce"] * v["household_fuel_efficiency"] / v["heat_pump_cop"]
     electricity = np.where(electrified, electricity + electrified_kwh, electricity)
     fuel = np.where(electrified, 0.0, fuel)
-    return HouseholdDemand(electricity, fuel, appliance, conditioning)
+    return HouseholdDemand(electricity, fuel, appliance, conditioning, size_factor)
 
 
 class HouseholdBlock(mesa.Agent):
@@ -109,7 +110,7 @@ class HouseholdBlock(mesa.Agent):
         bass = RULES["bass_hazard"]
         beta = v["cost_sensitivity"]
         mult = inst.subsidy_multiplier
-        tariff = ctx.tariff_with_carbon(v["residential_tariff"])
+        tariff = ctx.tariff(v["residential_tariff"])
         fuel_price = v["household_fuel_price"]
 
         def drawn(candidates: NDArray[np.bool_], probability: Array | float) -> NDArray[np.intp]:
@@ -130,10 +131,11 @@ class HouseholdBlock(mesa.Agent):
         first_car = without & (rng.random(n) < np.minimum(needed * pull / max(pull.sum(), 1e-9), 1.0))
         buyers = np.flatnonzero(replacing | first_car)
         year = ctx.year
-        tax = v["nev_tax_exemption"] * (1.0 if year <= 2025 else 0.5 if year <= 2027 else 0.0)
+        tax_share = 1.0 if year <= v["nev_tax_full_until"] else 0.5 if year <= v["nev_tax_half_until"] else 0.0
+        tax = v["nev_tax_exemption"] * tax_share
         premium = v["ev_price_premium_2020"] * ctx.ev_premium_factor
         fuel_factor = (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
-        ev_benefit = v["car_km"] * (v["ice_fuel_cost_per_km"] * fuel_factor - v["ev_fuel_cost_per_km"])
+        ev_benefit = v["car_km"] * fuel_factor * (v["ice_fuel_cost_per_km"] - v["ev_fuel_cost_per_km"])
         ev_cost = (premium - tax - inst.ev_subsidy * mult) * self._annuity(h.hurdle, v["car_lifetime"], buyers)
         charging = np.where(h.home_charging[buyers], 1.0, ctx.public_charging_access)
         p_ev = logit(ev_benefit, ev_cost, v["asc.ev"], beta) * charging
@@ -172,7 +174,7 @@ class HouseholdBlock(mesa.Agent):
         share = v["conditioning_share"]
         conditioning_kwh = demand.appliance * share * demand.conditioning_factor
         base_fuel = np.where(urban, v["household_fuel_urban"], v["household_fuel_rural"])
-        conditioning_fuel = base_fuel * share * demand.conditioning_factor
+        conditioning_fuel = base_fuel * demand.size_factor * share * demand.conditioning_factor
         electrified = h.electrified[retrofit_candidates]
         conditioning_cost = conditioning_kwh * tariff + np.where(electrified, 0.0, conditioning_fuel * fuel_price)
         area = np.where(urban, v["floor_area_urban"], v["floor_area_rural"])
@@ -232,7 +234,9 @@ class HouseholdSummary:
     retrofitted: float
     sorting: float
     recyclables_t: float
+    recycling_co2_avoided_t: float
     waste_t: float
+    persons: float
 
 
 def household_energy(h: HouseholdTable, ctx: YearContext) -> HouseholdSummary:
@@ -259,12 +263,13 @@ def household_energy(h: HouseholdTable, ctx: YearContext) -> HouseholdSummary:
         own_pv=float((own * w).sum()),
     )
     km = v["car_km"]
-    ice_energy = v["ice_car_energy"] * (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
+    efficiency = (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
+    ice_energy = v["ice_car_energy"] * efficiency
     ice = h.has_car & ~h.ev
     ev = h.has_car & h.ev
     cars = EnergyUse(
         gasoline=float(w[ice].sum() * km * ice_energy / 1000.0),
-        electricity=float(w[ev].sum() * km * v["ev_car_energy"]),
+        electricity=float(w[ev].sum() * km * v["ev_car_energy"] * efficiency),
     )
     persons = h.size.astype(np.float64) * w
     return HouseholdSummary(
@@ -282,5 +287,7 @@ def household_energy(h: HouseholdTable, ctx: YearContext) -> HouseholdSummary:
         retrofitted=float(w[h.retrofitted].sum()),
         sorting=float(w[h.sorting].sum()),
         recyclables_t=float(w[h.sorting].sum() * v["sorted_recyclables"]),
+        recycling_co2_avoided_t=float(w[h.sorting].sum() * v["sorted_recyclables"] * v["recycling_co2_saving"]),
         waste_t=float(persons.sum() * v["msw_per_person"]),
+        persons=float(persons.sum()),
     )

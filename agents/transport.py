@@ -92,9 +92,13 @@ class RoadFleet(TransportFleet):
         buys = max(target - survivors.shape[0], 0)
         fuel_factor = (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
         km = self._p(ctx, "km")
-        benefit = km * (
-            self._p(ctx, "fuel_energy") * fuel_factor * v["fleet_fuel_price"]
-            - self._p(ctx, "electric_energy") * v["fleet_electricity_price"]
+        benefit = (
+            km
+            * fuel_factor
+            * (
+                self._p(ctx, "fuel_energy") * v["fleet_fuel_price"]
+                - self._p(ctx, "electric_energy") * ctx.tariff(v["fleet_electricity_price"])
+            )
         )
         premium = (
             self._p(ctx, "ev_premium_2020") * ctx.ev_premium_factor - inst.fleet_ev_subsidy * inst.subsidy_multiplier
@@ -114,15 +118,10 @@ class RoadFleet(TransportFleet):
         km = self._p(ctx, "km")
         electric = float(np.count_nonzero(self.electric))
         combustion = float(self.electric.shape[0]) - electric
-        fuel_tce = (
-            combustion
-            * km
-            * self._p(ctx, "fuel_energy")
-            * (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
-            / 1000.0
-        )
+        efficiency = (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
+        fuel_tce = combustion * km * self._p(ctx, "fuel_energy") * efficiency / 1000.0
         fuel = EnergyUse(gasoline=fuel_tce) if self.fleet == "taxi" else EnergyUse(oil=fuel_tce)
-        fuel.electricity = electric * km * self._p(ctx, "electric_energy")
+        fuel.electricity = electric * km * self._p(ctx, "electric_energy") * efficiency
         load = self._p(ctx, "load")
         vkm = float(self.electric.shape[0]) * km
         converted = vkm * load * (1.0 if self.fleet == "logistics_truck" else v["converted_turnover_passenger_factor"])
