@@ -98,6 +98,11 @@ def neighbourhood_share(groups: NDArray[np.integer[Any]], adopted: BoolArray, n_
     return np.where(others > 0, share, 0.0)
 
 
+def service_lives(rng: np.random.Generator, n: int, mean_life: float, spread: float) -> FloatArray:
+    """Service lives (years) of ``n`` new items, uniform within ``mean_life * (1 +/- spread)``."""
+    return mean_life * (1.0 + spread * (2.0 * rng.random(n) - 1.0))
+
+
 def draw_adoption(rng: np.random.Generator, eligible: BoolArray, probability: FloatArray | float) -> BoolArray:
     """Which eligible agents adopt this year, given each one's probability."""
     u = rng.random(eligible.shape[0])

@@ -117,6 +117,8 @@ class Registry(Mapping[str, Parameter]):
             parameters: list[Parameter] = []
             seen: set[str] = set()
             for i, raw in enumerate(reader, start=2):
+                if None in raw or any(value is None for value in raw.values()):
+                    raise RegistryError(f"{path}: row {i}: expected {len(COLUMNS)} columns (quote text with commas)")
                 name = raw["name"].strip()
                 if not name or name in seen:
                     raise RegistryError(f"{path}: row {i}: empty or duplicate name {name!r}")

@@ -8,7 +8,8 @@ Suqian's 1,631,972 family households (2020 census) whatever ``--households`` is.
 * income per person lognormal around the urban or rural mean;
 * usable roof: every rural house, a share ``urban_roof_access`` of urban homes;
 * car ownership with a probability proportional to income, scaled to the observed
-  cars per household; electric cars, home charging and early PV by their 2020 shares;
+  cars per household; each car's service life uniform around ``car_lifetime`` and its
+  age uniform within it; electric cars, home charging and early PV by their 2020 shares;
 * a hurdle rate per household, lower for richer households.
 
 Rows are ordered by block (county x urban/rural), and within a block households are put
@@ -23,7 +24,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numpy.typing import NDArray
 
-from abm.decisions import agent_hurdle_rates
+from abm.decisions import agent_hurdle_rates, service_lives
 
 COUNTIES = ("sucheng", "suyu", "shuyang", "siyang", "sihong")
 
@@ -41,6 +42,8 @@ class HouseholdTable:
     hurdle: NDArray[np.float32]  # fraction per year
     neighbourhood: NDArray[np.int32]  # peer group, numbered within the block
     has_car: NDArray[np.bool_]
+    car_age: NDArray[np.float32]  # years
+    car_life: NDArray[np.float32]  # age at which the car is replaced, years
     ev: NDArray[np.bool_]
     home_charging: NDArray[np.bool_]
     pv_kw: NDArray[np.float32]
@@ -94,6 +97,8 @@ def synthesize_households(
 
     has_car = rng.random(n) < _car_probability(income, weight, values["cars_per_household_2020"])
     ev = has_car & (rng.random(n) < values["ev_share_of_cars_2020"])
+    car_life = service_lives(rng, n, values["car_lifetime"], values["service_life_spread"])
+    car_age = np.where(has_car, rng.random(n) * car_life, 0.0)
     home_share = np.where(urban, values["home_charging_urban"], values["home_charging_rural"])
     home_charging = rng.random(n) < home_share
     pv_kw = np.where(has_roof & (rng.random(n) < values["household_pv_2020"]), roof_kw, 0.0)
@@ -131,6 +136,8 @@ def synthesize_households(
         hurdle=hurdle.astype(np.float32),
         neighbourhood=neighbourhood,
         has_car=has_car,
+        car_age=car_age.astype(np.float32),
+        car_life=car_life.astype(np.float32),
         ev=ev,
         home_charging=home_charging,
         pv_kw=pv_kw.astype(np.float32),

@@ -4,8 +4,8 @@ A :class:`HouseholdBlock` is one Mesa agent per county and urban/rural stratum; 
 households' state lives in the shared :class:`abm.population.HouseholdTable`. Each year
 every household in the block decides, on the state at the start of the year:
 
-1. car: replace at the end of its life (hazard ``1 / car_lifetime``) or buy a first car as
-   ownership rises; an electric car is chosen with the benefit-cost logit (fuel savings
+1. car: replace it when it reaches its service life, or buy a first car as ownership
+   rises; an electric car is chosen with the benefit-cost logit (fuel savings
    against the annualised premium net of tax exemption and subsidy), times the chance of
    being able to charge (home charger, or enough public chargers);
 2. rooftop PV: Bass hazard with neighbours' adoption, times the logit on PV's yearly
@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from abm.context import YearContext
-from abm.decisions import RULES, capital_recovery_factor, neighbourhood_share
+from abm.decisions import RULES, capital_recovery_factor, neighbourhood_share, service_lives
 from abm.energy_system import self_consumed_share
 from abm.energy_use import EnergyUse
 from abm.population import HouseholdTable
@@ -123,7 +123,7 @@ class HouseholdBlock(mesa.Agent):
             return neighbourhood_share(h.neighbourhood, adopted, self.neighbourhoods)
 
         # 1. cars: replacement or a first car, then electric or not
-        replacing = h.has_car & (rng.random(n) < 1.0 / v["car_lifetime"])
+        replacing = h.has_car & (h.car_age + 1.0 >= h.car_life)
         target = np.interp(ctx.year, [2020, 2060], [v["cars_per_household_2020"], v["cars_per_household_2060"]])
         without = ~h.has_car
         pull = np.where(without, h.income.astype(np.float64), 0.0)
@@ -199,6 +199,9 @@ class HouseholdBlock(mesa.Agent):
         h.ev[buyers] = False
         h.ev[ev_buyers] = True
         h.has_car[buyers] = True
+        h.car_age[h.has_car] += 1.0
+        h.car_age[buyers] = 0.0
+        h.car_life[buyers] = service_lives(rng, buyers.shape[0], v["car_lifetime"], v["service_life_spread"])
         h.pv_kw[pv_adopters] = h.roof_kw[pv_adopters]
         h.electrified[electrifiers] = True
         h.retrofitted[retrofitters] = True

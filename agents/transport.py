@@ -1,9 +1,10 @@
 """Transport fleets: city buses, taxis and ride-hailing, logistics trucks, inland shipping.
 
-A :class:`RoadFleet` holds one entry per vehicle (electric or not, age). Each year the
-fleet's size follows its activity (buses and taxis with ``passenger_growth``; trucks with
-GDP to the power ``freight_gdp_elasticity``, less the freight shifted to rail and water);
-vehicles retire with hazard ``1 / lifetime``, and replacements and additions are electric
+A :class:`RoadFleet` holds one entry per vehicle (electric or not, age, service life).
+Each year the fleet's size follows its activity (buses and taxis with
+``passenger_growth``; trucks with GDP to the power ``freight_gdp_elasticity``, less the
+freight shifted to rail and water); vehicles retire when they reach their service life
+(the oldest first when the fleet shrinks), and replacements and additions are electric
 with probability ``max(mandate, P)``, ``P`` the benefit-cost logit on energy-cost savings
 against the annualised premium net of the fleet subsidy.
 
@@ -21,7 +22,7 @@ import mesa
 import numpy as np
 
 from abm.context import YearContext
-from abm.decisions import RULES, capital_recovery_factor
+from abm.decisions import RULES, capital_recovery_factor, service_lives
 from abm.energy_use import EnergyUse
 
 MANDATES = {
@@ -66,7 +67,10 @@ class RoadFleet(TransportFleet):
         self.fleet = fleet
         self.vehicles_2020 = v[f"fleet.{fleet}.vehicles_2020"]
         n = round(self.vehicles_2020)
-        self.electric = model.rng.random(n) < v[f"fleet.{fleet}.electric_share_2020"]
+        rng = model.rng
+        self.electric = rng.random(n) < v[f"fleet.{fleet}.electric_share_2020"]
+        self.life = service_lives(rng, n, v[f"fleet.{fleet}.lifetime"], v["service_life_spread"])
+        self.age = rng.random(n) * self.life
         self.purchases = 0
         self.electric_purchases = 0
 
@@ -83,13 +87,12 @@ class RoadFleet(TransportFleet):
     def decide(self, ctx: YearContext) -> None:
         """Retire, replace and add vehicles; choose electric or not for each purchase."""
         v, inst, rng = ctx.values, ctx.instruments, self.model.rng
-        n = self.electric.shape[0]
-        keep = rng.random(n) >= 1.0 / self._p(ctx, "lifetime")
+        self.age = self.age + 1.0
+        keep = np.flatnonzero(self.age < self.life)
         target = round(self.vehicles_2020 * self.activity_factor(ctx))
-        survivors = self.electric[keep]
-        if survivors.shape[0] > target:
-            survivors = survivors[rng.permutation(survivors.shape[0])[:target]]
-        buys = max(target - survivors.shape[0], 0)
+        if keep.shape[0] > target:  # a shrinking fleet retires its oldest vehicles first
+            keep = keep[np.argsort(-self.age[keep], kind="stable")[keep.shape[0] - target :]]
+        buys = max(target - keep.shape[0], 0)
         fuel_factor = (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
         km = self._p(ctx, "km")
         benefit = (
@@ -107,7 +110,10 @@ class RoadFleet(TransportFleet):
         p_econ = float(RULES["benefit_cost_logit"](benefit, cost, v["asc.fleet_ev"], v["cost_sensitivity"]))
         mandate = getattr(inst, MANDATES[self.fleet])
         new_electric = rng.random(buys) < max(mandate, p_econ)
-        self.electric = np.concatenate([survivors, new_electric])
+        lifetime = self._p(ctx, "lifetime")
+        self.electric = np.concatenate([self.electric[keep], new_electric])
+        self.age = np.concatenate([self.age[keep], np.zeros(buys)])
+        self.life = np.concatenate([self.life[keep], service_lives(rng, buys, lifetime, v["service_life_spread"])])
         self.purchases = buys
         self.electric_purchases = int(np.count_nonzero(new_electric))
         ctx.ledger.claim("fleet_ev_subsidy", inst.fleet_ev_subsidy * inst.subsidy_multiplier * self.electric_purchases)
