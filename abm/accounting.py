@@ -172,12 +172,19 @@ def primary_energy(
 
     Fossil fuels burnt in the city (heat and power plants included) count as burnt; local
     non-fossil electricity and net imported electricity count at ``primary_energy_per_kwh``,
-    imports split into fossil and non-fossil by the grid's non-fossil share.
+    imports split into fossil and non-fossil by the grid's non-fossil share; net exports
+    leave in proportion to local generation (non-fossil and coal).
     """
     factor = values["primary_energy_per_kwh"] / 1000.0
     fossil = sum(u.fuel(f) for u in uses.values() for f in FUELS)
     fossil += balance.heat_coal_tce + balance.heat_gas_tce + balance.coal_power_tce
     own_pv = sum(u.own_pv for u in uses.values())
-    nonfossil_kwh = balance.nonfossil_local_kwh + own_pv + max(balance.net_import_kwh, 0.0) * grid_nonfossil
+    local_kwh = balance.nonfossil_local_kwh + balance.coal_power_kwh
+    if balance.net_import_kwh >= 0:
+        traded_nonfossil = balance.net_import_kwh * grid_nonfossil
+    else:  # exports leave in proportion to local generation
+        local_share = balance.nonfossil_local_kwh / local_kwh if local_kwh > 0 else 0.0
+        traded_nonfossil = balance.net_import_kwh * local_share
+    nonfossil_kwh = balance.nonfossil_local_kwh + own_pv + traded_nonfossil
     total = fossil + (balance.nonfossil_local_kwh + own_pv + balance.net_import_kwh) * factor
     return total, nonfossil_kwh * factor

@@ -60,6 +60,10 @@ class Parameter:
     def check(self, value: object, where: str) -> float:
         """Return ``value`` as a float, or raise naming ``where``, the key and the range."""
         if isinstance(value, bool):
+            if self.unit != "switch":
+                raise ParameterValueError(
+                    f"{where}: '{self.name}' must be a number in {self.unit}, got the boolean {value!r}"
+                )
             value = float(value)
         if isinstance(value, str):
             try:

@@ -18,6 +18,7 @@ the file, the key and the allowed range. ``--set name=value`` goes through the s
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -82,13 +83,14 @@ class Scenario:
                 continue
             lines.append(f"[{section}]")
             for name in names:
-                lines.append(f"{_key(name)} = {self.values[name]:.10g}")
+                lines.append(f"{_key(name)} = {self.values[name]!r}")
             lines.append("")
         return "\n".join(lines)
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A TOML basic string (JSON string escapes are valid TOML escapes)."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _key(name: str) -> str:

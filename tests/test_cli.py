@@ -1,0 +1,231 @@
+"""End-to-end tests of the command line, run in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from helpers import value
+
+from abm.cli import main
+from abm.outputs import FILES, write_outputs
+from abm.parameters import registry
+
+REG = registry()
+LEVERS = [p.name for p in REG.of_kind("lever")]
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m abm.cli ARGS`` in ``cwd``."""
+    return subprocess.run(
+        [sys.executable, "-m", "abm.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def run_cli(out: Path, *extra: str, scenario: str = "plan", households: int = 500) -> subprocess.CompletedProcess[str]:
+    return cli(
+        "run", "--scenario", scenario, "--seed", "1", "--households", str(households), "--out", str(out), *extra,
+        cwd=out.parent,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def plan_500(tmp_path_factory):
+    """``run --scenario plan --seed 1 --households 500 --out DIR``: (process, DIR)."""
+    out = tmp_path_factory.mktemp("cli") / "plan-500"
+    return run_cli(out), out
+
+
+@pytest.fixture(scope="module")
+def plan_and_baseline(plan_run, baseline_run, tmp_path_factory):
+    """Trajectories of plan and baseline (2000 households, seed 1) as the CLI writes them:
+    the shared runs written with ``write_outputs`` and read back from trajectory.csv."""
+    root = tmp_path_factory.mktemp("pair")
+    return {
+        result.scenario.name: pd.read_csv(write_outputs(result, root / result.scenario.name) / "trajectory.csv")
+        for result in (plan_run, baseline_run)
+    }
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_console_script_is_installed():
+    """The ``suqian-abm`` entry point exists beside the interpreter and answers --version."""
+    script = shutil.which("suqian-abm", path=str(Path(sys.executable).parent))
+    assert script is not None
+    done = subprocess.run([script, "--version"], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0
+    assert "suqian-abm" in done.stdout
+
+
+def test_run_exits_zero_and_prints_a_summary(plan_500):
+    done, _ = plan_500
+    assert done.returncode == 0, done.stderr
+    for phrase in ("peak year", "peak CO2", "targets met"):
+        assert phrase in done.stdout
+
+
+def test_run_writes_exactly_the_four_files(plan_500):
+    done, out = plan_500
+    assert done.returncode == 0, done.stderr
+    assert leftovers(out) == sorted(FILES)
+    assert leftovers(out.parent) == [out.name]  # no staging folder left beside it
+    assert (out / "emissions.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_manifest_records_the_run(plan_500):
+    _, out = plan_500
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["version"]
+    assert manifest["seed"] == 1
+    assert manifest["household_agents"] == 500
+    assert isinstance(manifest["run_seconds"], float | int)
+    assert manifest["run_seconds"] >= 0
+    assert manifest["scenario"]["name"] == "plan"
+    levers = manifest["scenario"]["levers"]
+    assert set(levers) == set(LEVERS)
+    assert levers["rooftop_pv_programme"] == 1.0
+
+
+def test_trajectory_covers_every_year(plan_500):
+    _, out = plan_500
+    trajectory = pd.read_csv(out / "trajectory.csv")
+    assert list(trajectory.columns) == ["year", "indicator", "sector", "value", "unit"]
+    assert sorted(trajectory["year"].unique()) == list(range(2020, 2061))
+    assert not trajectory["value"].isna().any()
+
+
+def test_printed_peak_matches_the_trajectory(plan_500):
+    done, out = plan_500
+    trajectory = pd.read_csv(out / "trajectory.csv")
+    headline = trajectory[(trajectory["indicator"] == "co2_with_electricity") & (trajectory["sector"] == "total")]
+    peak_year = int(headline.loc[headline["value"].idxmax(), "year"])
+    assert f"peak year: {peak_year}" in done.stdout
+
+
+def test_scorecard_columns(plan_500):
+    _, out = plan_500
+    card = pd.read_csv(out / "scorecard.csv")
+    assert {"target_id", "year", "target", "modelled", "met", "first_year_met"} <= set(card.columns)
+    assert len(card) > 5
+    assert card["target_id"].is_unique
+
+
+def test_out_of_range_setting_fails_cleanly(tmp_path):
+    """--set ev_subsidy=999999 stops with a message naming the key and the range; no output."""
+    out = tmp_path / "bad"
+    done = run_cli(out, "--set", "ev_subsidy=999999")
+    assert done.returncode != 0
+    assert "ev_subsidy" in done.stderr
+    assert "allowed 0 to 20000" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+    assert leftovers(tmp_path) == []
+
+
+# The error paths below run ``main`` in this process (same code as the console script,
+# without the start-up cost of a new interpreter).
+
+
+def main_run(out: Path, *extra: str, households: int = 100) -> int:
+    return main(
+        ["run", "--scenario", "plan", "--seed", "1", "--households", str(households), "--out", str(out), *extra]
+    )
+
+
+@pytest.mark.parametrize("setting", ["ev_subsidy", "no_such_lever=1", "ev_subsidy=lots", "rooftop_pv_programme=0.5"])
+def test_malformed_settings_fail_cleanly(tmp_path, capsys, setting):
+    out = tmp_path / "bad"
+    assert main_run(out, "--set", setting) != 0
+    assert setting.split("=")[0] in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_bad_scenario_file_fails_cleanly(tmp_path):
+    """A scenario file with an unknown key stops the run, names file and key, writes nothing."""
+    path = tmp_path / "broken.toml"
+    path.write_text("[levers]\nev_subsidyy = 3000\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = cli("run", "--scenario", str(path), "--households", "100", "--out", str(out), cwd=tmp_path)
+    assert done.returncode != 0
+    assert "ev_subsidyy" in done.stderr
+    assert "broken.toml" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+    assert leftovers(tmp_path) == ["broken.toml"]
+
+
+def test_unknown_scenario_name_fails_cleanly(tmp_path, capsys):
+    assert main(["run", "--scenario", "nope", "--out", str(tmp_path / "o")]) != 0
+    assert "nope" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_too_few_households_fail_cleanly(tmp_path, capsys):
+    assert main_run(tmp_path / "o", households=5) != 0
+    assert "households" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_existing_output_folder_is_left_untouched(tmp_path):
+    """Without --overwrite an existing folder makes the run fail, and the folder is unchanged."""
+    out = tmp_path / "existing"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine", encoding="utf-8")
+    done = run_cli(out)
+    assert done.returncode != 0
+    assert "--overwrite" in done.stderr
+    assert leftovers(out) == ["keep.txt"]
+    assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert leftovers(tmp_path) == ["existing"]
+
+
+def test_overwrite_replaces_the_folder(tmp_path, capsys):
+    out = tmp_path / "existing"
+    out.mkdir()
+    (out / "keep.txt").write_text("old", encoding="utf-8")
+    assert main_run(out, "--overwrite") == 0, capsys.readouterr().err
+    assert leftovers(out) == sorted(FILES)
+    assert leftovers(tmp_path) == ["existing"]
+
+
+def test_scenarios_lists_the_builtins(tmp_path):
+    done = cli("scenarios", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    names = [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
+    assert {"baseline", "plan", "accelerated"} <= set(names)
+
+
+def test_parameters_lists_levers_only(tmp_path):
+    done = cli("parameters", "--kind", "lever", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    names = {line.split()[0] for line in done.stdout.splitlines() if line.strip()}
+    assert names == set(LEVERS)
+
+
+def test_parameters_markdown_table(capsys):
+    assert main(["parameters", "--markdown", "--kind", "uncertainty"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("| name |")
+    assert "`gdp_growth_2030`" in printed
+    assert "`ev_subsidy`" not in printed
+
+
+def test_plan_cuts_2030_emissions_below_baseline(plan_and_baseline):
+    plan, baseline = plan_and_baseline["plan"], plan_and_baseline["baseline"]
+    assert value(plan, "co2_with_electricity", "total", 2030) < value(baseline, "co2_with_electricity", "total", 2030)
+
+
+@pytest.mark.parametrize(
+    ("indicator", "sector"), [("pv_capacity", "total"), ("ev_stock", "transport"), ("storage_capacity", "total")]
+)
+def test_plan_builds_more_than_baseline_by_2030(plan_and_baseline, indicator, sector):
+    plan, baseline = plan_and_baseline["plan"], plan_and_baseline["baseline"]
+    assert value(plan, indicator, sector, 2030) > value(baseline, indicator, sector, 2030)
