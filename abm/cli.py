@@ -10,6 +10,7 @@ from pathlib import Path
 from abm import __version__
 from abm.model import DEFAULT_HOUSEHOLDS
 from abm.parameters import ParameterValueError, RegistryError, parameter_table, registry
+from abm.population import MIN_HOUSEHOLDS
 from abm.scenario import ScenarioError, builtin_names, load_scenario, parse_assignments
 
 
@@ -68,8 +69,8 @@ def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     if args.settings:
         scenario = scenario.with_settings(parse_assignments(args.settings))
-    if args.households < 10:
-        raise ScenarioError(f"--households must be at least 10, got {args.households}")
+    if args.households < MIN_HOUSEHOLDS:
+        raise ScenarioError(f"--households must be at least {MIN_HOUSEHOLDS}, got {args.households}")
     out = args.out if args.out is not None else Path("runs") / f"{scenario.name}-seed{args.seed}"
     if out.exists() and not args.overwrite:
         raise FileExistsError(f"output folder {out} exists; choose another --out or pass --overwrite")

@@ -223,6 +223,9 @@ class SuqianModel(mesa.Model):
                 **{s: float(self.economy.industry[s][i]) for s in ENTERPRISE_SECTORS},
             },
             uses=uses,
+            final_energy_tce={
+                s: sum(u.fuel(f) for f in FUELS) + u.heat + u.electricity / v["kwh_per_tce"] for s, u in uses.items()
+            },
             territorial=territorial,
             with_electricity=with_electricity,
             carbon_sink=inst.carbon_sink * 1e6,

@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 from abm.decisions import agent_hurdle_rates, service_lives
 
 COUNTIES = ("sucheng", "suyu", "shuyang", "siyang", "sihong")
+MIN_HOUSEHOLDS = 10  # fewer cannot fill the county and urban/rural blocks meaningfully
 
 
 @dataclass(slots=True)
@@ -77,8 +78,8 @@ def synthesize_households(
     values: Mapping[str, float], n: int, rng: np.random.Generator
 ) -> tuple[HouseholdTable, list[tuple[int, bool, slice, int]]]:
     """Draw ``n`` households; return the table and its blocks (county, urban, rows, neighbourhoods)."""
-    if n < 10:
-        raise ValueError(f"households must be at least 10, got {n}")
+    if n < MIN_HOUSEHOLDS:
+        raise ValueError(f"households must be at least {MIN_HOUSEHOLDS}, got {n}")
     shares = np.array([values[f"county_share.{c}"] for c in COUNTIES])
     county = rng.choice(len(COUNTIES), size=n, p=shares / shares.sum())
     urban = rng.random(n) < values["urbanisation_2020"] / 100.0

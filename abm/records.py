@@ -23,6 +23,7 @@ class YearRecord:
     gdp: float
     value_added: Mapping[str, float]
     uses: Mapping[str, EnergyUse]
+    final_energy_tce: Mapping[str, float]
     territorial: Mapping[str, float]
     with_electricity: Mapping[str, float]
     carbon_sink: float

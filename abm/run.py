@@ -13,6 +13,7 @@ import pandas as pd
 
 from abm import __version__
 from abm.model import DEFAULT_HOUSEHOLDS, SuqianModel
+from abm.population import MIN_HOUSEHOLDS
 from abm.scenario import Scenario, load_scenario
 from abm.scorecard import peak, scorecard
 
@@ -63,8 +64,8 @@ def run(scenario: Scenario | str, seed: int = 1, households: int = DEFAULT_HOUSE
     """Run ``scenario`` (a Scenario, a built-in name or a file path) from 2020 to its end year."""
     if isinstance(scenario, str):
         scenario = load_scenario(scenario)
-    if households < 10:
-        raise ValueError(f"households must be at least 10, got {households}")
+    if households < MIN_HOUSEHOLDS:
+        raise ValueError(f"households must be at least {MIN_HOUSEHOLDS}, got {households}")
     if seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed}")
     started = time.perf_counter()

@@ -57,6 +57,7 @@ def record_rows(r: YearRecord) -> list[tuple[int, str, str, float, str]]:
             by_sector(
                 f"final_energy_{carrier}", {s: getattr(u, carrier) for s, u in r.uses.items()}, "10k tce", WAN_TCE
             )
+    by_sector("final_energy", dict(r.final_energy_tce), "10k tce (electricity at calorific value)", WAN_TCE)
     add("primary_energy", "total", r.primary_energy * WAN_TCE, "10k tce")
     add("nonfossil_share", "total", _share(r.nonfossil_primary, r.primary_energy), "%")
     add("electricity_net_imports", "total", r.balance.net_import_kwh * YI_KWH, "100 million kWh")
