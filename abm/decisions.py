@@ -83,18 +83,29 @@ def bass_hazard(p: FloatArray | float, q: float, peer_share: FloatArray) -> Floa
     return np.clip(np.asarray(p) + q * np.asarray(peer_share), 0.0, 1.0)
 
 
-def neighbourhood_share(groups: NDArray[np.integer[Any]], adopted: BoolArray, n_groups: int) -> FloatArray:
+def neighbourhood_share(
+    groups: NDArray[np.integer[Any]],
+    adopted: BoolArray,
+    n_groups: int,
+    rows: NDArray[np.intp] | None = None,
+    members: NDArray[np.integer[Any]] | None = None,
+) -> FloatArray:
     """Share of each agent's neighbourhood (excluding the agent) that has adopted.
 
     ``groups`` gives each agent's neighbourhood index in ``[0, n_groups)``; an agent
-    alone in its neighbourhood sees a share of 0.
+    alone in its neighbourhood sees a share of 0. With ``rows``, only those agents'
+    shares are returned; ``members`` (agents per neighbourhood) may be passed when known.
     """
-    adopted_f = adopted.astype(np.float64)
-    members = np.bincount(groups, minlength=n_groups).astype(np.float64)
-    adopters = np.bincount(groups, weights=adopted_f, minlength=n_groups)
-    others = members[groups] - 1.0
+    if members is None:
+        members = np.bincount(groups, minlength=n_groups)
+    adopters = np.bincount(groups[adopted], minlength=n_groups)
+    if rows is None:
+        g, own = groups, adopted
+    else:
+        g, own = groups[rows], adopted[rows]
+    others = members[g] - 1.0
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = (adopters[groups] - adopted_f) / others
+        share = (adopters[g] - own) / others
     return np.where(others > 0, share, 0.0)
 
 

@@ -89,6 +89,7 @@ class HouseholdBlock(mesa.Agent):
         self.car_purchases = 0.0
         self.ev_purchases = 0.0
         self._crf: dict[float, Array] = {}
+        self._members = np.bincount(table.neighbourhood[rows], minlength=neighbourhoods)
 
     def _annuity(self, hurdle: NDArray[np.float32], lifetime: float, idx: NDArray[np.intp]) -> Array:
         """Capital recovery factors of the households ``idx`` at their own hurdle rates (cached)."""
@@ -119,8 +120,11 @@ class HouseholdBlock(mesa.Agent):
             p = probability[idx] if isinstance(probability, np.ndarray) else probability
             return idx[rng.random(idx.shape[0]) < p]
 
-        def peers(adopted: NDArray[np.bool_]) -> Array:
-            return neighbourhood_share(h.neighbourhood, adopted, self.neighbourhoods)
+        def diffusing(candidates: NDArray[np.bool_], adopted: NDArray[np.bool_], p: float) -> NDArray[np.intp]:
+            """Candidates drawn by the Bass hazard ``p + q * (neighbours' adopted share)``."""
+            idx = np.flatnonzero(candidates)
+            share = neighbourhood_share(h.neighbourhood, adopted, self.neighbourhoods, idx, self._members)
+            return idx[rng.random(idx.shape[0]) < bass(p, v["bass_q"], share)]
 
         # 1. cars: replacement or a first car, then electric or not
         replacing = h.has_car & (h.car_age + 1.0 >= h.car_life)
@@ -143,7 +147,7 @@ class HouseholdBlock(mesa.Agent):
 
         # 2. rooftop PV: Bass hazard (neighbours), then the economics
         p_innovate = v["bass_p"] * (v["rooftop_programme_p_multiplier"] if inst.rooftop_pv_programme else 1.0)
-        pv_candidates = drawn((h.roof_kw > 0) & (h.pv_kw <= 0), bass(p_innovate, v["bass_q"], peers(h.pv_kw > 0)))
+        pv_candidates = diffusing((h.roof_kw > 0) & (h.pv_kw <= 0), h.pv_kw > 0, p_innovate)
         roof_kw = h.roof_kw[pv_candidates].astype(np.float64)
         roof_gen = roof_kw * v["pv_full_load_hours"]
         demand = household_demand(h, ctx, pv_candidates)
@@ -168,7 +172,7 @@ class HouseholdBlock(mesa.Agent):
         electrifiers = hp_candidates[rng.random(hp_candidates.shape[0]) < p_hp]
 
         # 4. home retrofit: Bass hazard, then energy saved against cost
-        retrofit_candidates = drawn(~h.retrofitted, bass(v["bass_p"], v["bass_q"], peers(h.retrofitted)))
+        retrofit_candidates = diffusing(~h.retrofitted, h.retrofitted, v["bass_p"])
         demand = household_demand(h, ctx, retrofit_candidates)
         urban = h.urban[retrofit_candidates]
         share = v["conditioning_share"]
@@ -186,7 +190,7 @@ class HouseholdBlock(mesa.Agent):
 
         # 5. waste sorting: Bass hazard, then green points against the effort
         p_sort = float(logit(inst.green_points * mult, v["sorting_effort_cost"], v["asc.waste_sorting"], beta))
-        sort_candidates = drawn(~h.sorting, bass(v["bass_p"], v["bass_q"], peers(h.sorting)))
+        sort_candidates = diffusing(~h.sorting, h.sorting, v["bass_p"])
         sorters = sort_candidates[rng.random(sort_candidates.shape[0]) < p_sort]
 
         # 6. moves into new dwellings
@@ -246,51 +250,61 @@ def household_energy(h: HouseholdTable, ctx: YearContext) -> HouseholdSummary:
     """Energy use and adoption of all households this year (weighted to real households)."""
     v = ctx.values
     w = h.weight
+    uniform = float(w[0]) if len(h) and bool(np.all(w == w[0])) else None
+
+    def total(mask: NDArray[np.bool_]) -> float:
+        """Real households among those in ``mask``."""
+        if uniform is not None:
+            return uniform * float(np.count_nonzero(mask))
+        return float(w[mask].sum())
+
+    def weighted(values: Array) -> float:
+        """Sum over real households of a per-household quantity."""
+        return uniform * float(values.sum()) if uniform is not None else float(np.dot(values, w))
+
     demand = household_demand(h, ctx)
-    gen = h.pv_kw.astype(np.float64) * v["pv_full_load_hours"]
-    has_pv = h.pv_kw > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(demand.electricity > 0, gen / demand.electricity, 0.0)
-    sc = np.where(
-        has_pv, self_consumed_share(ctx.self_consumption["residential"], ratio, np.zeros(len(h), dtype=bool)), 0.0
-    )
-    own = gen * sc
-    fuel = demand.fuel * w
+    owners = np.flatnonzero(h.pv_kw > 0)
+    gen = h.pv_kw[owners].astype(np.float64) * v["pv_full_load_hours"]
+    ratio = gen / np.maximum(demand.electricity[owners], 1e-9)
+    own = gen * self_consumed_share(ctx.self_consumption["residential"], ratio, np.zeros(owners.shape[0], dtype=bool))
+    owner_weight = w[owners]
     urban = h.urban
+    rural_fuel = weighted(np.where(urban, 0.0, demand.fuel))
     coal_share = v["rural_coal_share"]
     residential = EnergyUse(
-        gas=float(fuel[urban].sum()),
-        coal=float(fuel[~urban].sum() * coal_share),
-        lpg=float(fuel[~urban].sum() * (1.0 - coal_share)),
-        electricity=float((demand.electricity * w).sum()),
-        own_pv=float((own * w).sum()),
+        gas=weighted(np.where(urban, demand.fuel, 0.0)),
+        coal=rural_fuel * coal_share,
+        lpg=rural_fuel * (1.0 - coal_share),
+        electricity=weighted(demand.electricity),
+        own_pv=float(np.dot(own, owner_weight)),
     )
     km = v["car_km"]
     efficiency = (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
-    ice_energy = v["ice_car_energy"] * efficiency
-    ice = h.has_car & ~h.ev
     ev = h.has_car & h.ev
+    evs = total(ev)
+    cars_total = total(h.has_car)
     cars = EnergyUse(
-        gasoline=float(w[ice].sum() * km * ice_energy / 1000.0),
-        electricity=float(w[ev].sum() * km * v["ev_car_energy"] * efficiency),
+        gasoline=(cars_total - evs) * km * v["ice_car_energy"] * efficiency / 1000.0,
+        electricity=evs * km * v["ev_car_energy"] * efficiency,
     )
-    persons = h.size.astype(np.float64) * w
+    sorting = total(h.sorting)
+    persons = weighted(h.size.astype(np.float64))
     return HouseholdSummary(
         residential=residential,
         cars=cars,
-        pv_kw=float((h.pv_kw * w).sum()),
-        pv_exported_kwh=float(((gen - own) * w).sum()),
+        pv_kw=float(np.dot(h.pv_kw[owners].astype(np.float64), owner_weight)),
+        pv_exported_kwh=float(np.dot(gen - own, owner_weight)),
         households=float(w.sum()),
-        roof_households=float(w[h.roof_kw > 0].sum()),
-        pv_households=float(w[has_pv].sum()),
-        cars_total=float(w[h.has_car].sum()),
-        evs=float(w[ev].sum()),
-        evs_without_home_charging=float(w[ev & ~h.home_charging].sum()),
-        electrified=float(w[h.electrified].sum()),
-        retrofitted=float(w[h.retrofitted].sum()),
-        sorting=float(w[h.sorting].sum()),
-        recyclables_t=float(w[h.sorting].sum() * v["sorted_recyclables"]),
-        recycling_co2_avoided_t=float(w[h.sorting].sum() * v["sorted_recyclables"] * v["recycling_co2_saving"]),
-        waste_t=float(persons.sum() * v["msw_per_person"]),
-        persons=float(persons.sum()),
+        roof_households=total(h.roof_kw > 0),
+        pv_households=float(owner_weight.sum()),
+        cars_total=cars_total,
+        evs=evs,
+        evs_without_home_charging=total(ev & ~h.home_charging),
+        electrified=total(h.electrified),
+        retrofitted=total(h.retrofitted),
+        sorting=sorting,
+        recyclables_t=sorting * v["sorted_recyclables"],
+        recycling_co2_avoided_t=sorting * v["sorted_recyclables"] * v["recycling_co2_saving"],
+        waste_t=persons * v["msw_per_person"],
+        persons=persons,
     )
