@@ -83,30 +83,38 @@ def bass_hazard(p: FloatArray | float, q: float, peer_share: FloatArray) -> Floa
     return np.clip(np.asarray(p) + q * np.asarray(peer_share), 0.0, 1.0)
 
 
-def neighbourhood_share(
+def neighbourhood_shares(
     groups: NDArray[np.integer[Any]],
     adopted: BoolArray,
     n_groups: int,
-    rows: NDArray[np.intp] | None = None,
     members: NDArray[np.integer[Any]] | None = None,
 ) -> FloatArray:
-    """Share of each agent's neighbourhood (excluding the agent) that has adopted.
+    """Per neighbourhood: the adopted share of the *other* members that a non-adopter sees.
 
-    ``groups`` gives each agent's neighbourhood index in ``[0, n_groups)``; an agent
-    alone in its neighbourhood sees a share of 0. With ``rows``, only those agents'
-    shares are returned; ``members`` (agents per neighbourhood) may be passed when known.
+    ``adopters / (members - 1)``; 0 in a neighbourhood of one. ``members`` (agents per
+    neighbourhood) may be passed when known.
     """
     if members is None:
         members = np.bincount(groups, minlength=n_groups)
     adopters = np.bincount(groups[adopted], minlength=n_groups)
-    if rows is None:
-        g, own = groups, adopted
-    else:
-        g, own = groups[rows], adopted[rows]
-    others = members[g] - 1.0
+    others = members - 1.0
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = (adopters[g] - own) / others
-    return np.where(others > 0, share, 0.0)
+        return np.where(others > 0, adopters / others, 0.0)
+
+
+def neighbourhood_share(groups: NDArray[np.integer[Any]], adopted: BoolArray, n_groups: int) -> FloatArray:
+    """Share of each agent's neighbourhood (excluding the agent) that has adopted.
+
+    ``groups`` gives each agent's neighbourhood index in ``[0, n_groups)``; an agent
+    alone in its neighbourhood sees a share of 0.
+    """
+    members = np.bincount(groups, minlength=n_groups)
+    others = members[groups] - 1.0
+    seen = neighbourhood_shares(groups, adopted, n_groups, members)[groups]
+    # an adopter does not count itself: remove it from the numerator
+    with np.errstate(invalid="ignore", divide="ignore"):
+        correction = np.where(others > 0, adopted / others, 0.0)
+    return seen - correction
 
 
 def service_lives(rng: np.random.Generator, n: int, mean_life: float, spread: float) -> FloatArray:

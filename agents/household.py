@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from abm.context import YearContext
-from abm.decisions import RULES, capital_recovery_factor, neighbourhood_share, service_lives
+from abm.decisions import RULES, capital_recovery_factor, neighbourhood_shares, service_lives
 from abm.energy_system import self_consumed_share
 from abm.energy_use import EnergyUse
 from abm.population import HouseholdTable
@@ -121,10 +121,15 @@ class HouseholdBlock(mesa.Agent):
             return idx[rng.random(idx.shape[0]) < p]
 
         def diffusing(candidates: NDArray[np.bool_], adopted: NDArray[np.bool_], p: float) -> NDArray[np.intp]:
-            """Candidates drawn by the Bass hazard ``p + q * (neighbours' adopted share)``."""
+            """Candidates (non-adopters) drawn by the Bass hazard ``p + q * (neighbours' adopted share)``.
+
+            A non-adopter's share depends only on its neighbourhood, so the hazard is
+            computed once per neighbourhood.
+            """
             idx = np.flatnonzero(candidates)
-            share = neighbourhood_share(h.neighbourhood, adopted, self.neighbourhoods, idx, self._members)
-            return idx[rng.random(idx.shape[0]) < bass(p, v["bass_q"], share)]
+            share = neighbourhood_shares(h.neighbourhood, adopted, self.neighbourhoods, self._members)
+            hazard = bass(p, v["bass_q"], share)[h.neighbourhood[idx]]
+            return idx[rng.random(idx.shape[0]) < hazard]
 
         # 1. cars: replacement or a first car, then electric or not
         replacing = h.has_car & (h.car_age + 1.0 >= h.car_life)
