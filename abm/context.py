@@ -107,7 +107,7 @@ class YearContext:
         return base * (1.0 + self.values["electricity_price_growth"] / 100.0) ** self.elapsed
 
     def tariff_with_carbon(self, base: float) -> float:
-        """A commercial tariff in this year plus the passed-through carbon cost of grid power (yuan/kWh).
+        """A commercial or industrial tariff this year plus the passed-through carbon cost of grid power (yuan/kWh).
 
         Residential tariffs are regulated and carry no carbon cost.
         """

@@ -14,7 +14,8 @@ Equations (all money in yuan, all rates as fractions per year):
   the agent's own hurdle rate, ``ASC`` the option's alternative-specific constant
   (non-monetary barriers) and ``beta`` the weight of economics.
 * Bass hazard with peer effects: ``h = p + q * s``, where ``s`` is the adopted share
-  among the agent's neighbours (its neighbourhood, excluding itself).
+  among the agent's peers: for a household the other members of its neighbourhood, for
+  a firm the output share of its sector that has adopted.
 * Adoption in a year: an agent adopts when a uniform draw falls below
   ``opportunity * P * constraint``; ``opportunity`` is the chance the choice comes up
   (a replacement, a review, or the Bass hazard) and ``constraint`` a factor in [0, 1]

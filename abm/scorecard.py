@@ -85,9 +85,10 @@ def scorecard(trajectory: pd.DataFrame) -> pd.DataFrame:
             s = 100.0 * (s / s.loc[mapping.change_from] - 1.0)
         year = int(target.year)
         if target.id == "co2_peak":
+            # a peak in the last simulated year is no peak: emissions may still be rising
             peak_year = int(s.idxmax())
             modelled = float(peak_year)
-            met = peak_year <= target.value
+            met = peak_year <= target.value and peak_year < last_year
             first = peak_year if met else None
         else:
             modelled = float(s.loc[year])

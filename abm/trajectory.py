@@ -94,6 +94,7 @@ def record_rows(r: YearRecord) -> list[tuple[int, str, str, float, str]]:
     add("heat_pump_share", "buildings_residential", _share(hh.electrified, hh.households), "% of households")
     add("home_retrofit_share", "buildings_residential", _share(hh.retrofitted, hh.households), "% of households")
     add("waste_sorting_share", "buildings_residential", _share(hh.sorting, hh.households), "% of households")
+    add("municipal_solid_waste", "waste", hh.waste_t * 1e-4, "10k t")
     add("recyclables_sorted", "buildings_residential", hh.recyclables_t * 1e-4, "10k t")
     add(
         "co2_avoided_by_recycling", "buildings_residential", hh.recycling_co2_avoided_t * MT, "MtCO2 (outside the city)"

@@ -144,7 +144,8 @@ class HouseholdBlock(mesa.Agent):
         tax = v["nev_tax_exemption"] * tax_share
         premium = v["ev_price_premium_2020"] * ctx.ev_premium_factor
         fuel_factor = (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
-        ev_benefit = v["car_km"] * fuel_factor * (v["ice_fuel_cost_per_km"] - v["ev_fuel_cost_per_km"])
+        ev_running = ctx.tariff(v["ev_fuel_cost_per_km"])  # charging cost follows electricity tariffs
+        ev_benefit = v["car_km"] * fuel_factor * (v["ice_fuel_cost_per_km"] - ev_running)
         ev_cost = (premium - tax - inst.ev_subsidy * mult) * self._annuity(h.hurdle, v["car_lifetime"], buyers)
         charging = np.where(h.home_charging[buyers], 1.0, ctx.public_charging_access)
         p_ev = logit(ev_benefit, ev_cost, v["asc.ev"], beta) * charging
@@ -185,7 +186,10 @@ class HouseholdBlock(mesa.Agent):
         base_fuel = np.where(urban, v["household_fuel_urban"], v["household_fuel_rural"])
         conditioning_fuel = base_fuel * demand.size_factor * share * demand.conditioning_factor
         electrified = h.electrified[retrofit_candidates]
-        conditioning_cost = conditioning_kwh * tariff + np.where(electrified, 0.0, conditioning_fuel * fuel_price)
+        heat_pump_kwh = conditioning_fuel * v["kwh_per_tce"] * v["household_fuel_efficiency"] / v["heat_pump_cop"]
+        conditioning_cost = conditioning_kwh * tariff + np.where(
+            electrified, heat_pump_kwh * tariff, conditioning_fuel * fuel_price
+        )
         area = np.where(urban, v["floor_area_urban"], v["floor_area_rural"])
         retrofit_annuity = self._annuity(h.hurdle, v["home_retrofit_lifetime"], retrofit_candidates)
         retrofit_cost = (v["home_retrofit_cost"] - inst.retrofit_subsidy * mult) * area * retrofit_annuity
