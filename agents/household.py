@@ -118,7 +118,7 @@ class HouseholdBlock(mesa.Agent):
             """Indices of candidates whose uniform draw falls below their probability."""
             idx = np.flatnonzero(candidates)
             p = probability[idx] if isinstance(probability, np.ndarray) else probability
-            return idx[rng.random(idx.shape[0]) < p]
+            return idx[rng.random(idx.shape[0], dtype=np.float32) < p]
 
         def diffusing(candidates: NDArray[np.bool_], adopted: NDArray[np.bool_], p: float) -> NDArray[np.intp]:
             """Candidates (non-adopters) drawn by the Bass hazard ``p + q * (neighbours' adopted share)``.
@@ -129,16 +129,17 @@ class HouseholdBlock(mesa.Agent):
             idx = np.flatnonzero(candidates)
             share = neighbourhood_shares(h.neighbourhood, adopted, self.neighbourhoods, self._members)
             hazard = bass(p, v["bass_q"], share)[h.neighbourhood[idx]]
-            return idx[rng.random(idx.shape[0]) < hazard]
+            return idx[rng.random(idx.shape[0], dtype=np.float32) < hazard]
 
         # 1. cars: replacement or a first car, then electric or not
         replacing = h.has_car & (h.car_age + 1.0 >= h.car_life)
         target = np.interp(ctx.year, [2020, 2060], [v["cars_per_household_2020"], v["cars_per_household_2060"]])
-        without = ~h.has_car
-        pull = np.where(without, h.income.astype(np.float64), 0.0)
-        needed = max(target * n - float(np.count_nonzero(h.has_car)), 0.0)
-        first_car = without & (rng.random(n) < np.minimum(needed * pull / max(pull.sum(), 1e-9), 1.0))
-        buyers = np.flatnonzero(replacing | first_car)
+        carless = np.flatnonzero(~h.has_car)
+        pull = h.income[carless].astype(np.float64)
+        needed = max(target * n - float(n - carless.shape[0]), 0.0)
+        chance = np.minimum(needed * pull / max(pull.sum(), 1e-9), 1.0)
+        first_car = carless[rng.random(carless.shape[0], dtype=np.float32) < chance]
+        buyers = np.union1d(np.flatnonzero(replacing), first_car)
         year = ctx.year
         tax_share = 1.0 if year <= v["nev_tax_full_until"] else 0.5 if year <= v["nev_tax_half_until"] else 0.0
         tax = v["nev_tax_exemption"] * tax_share
@@ -203,7 +204,7 @@ class HouseholdBlock(mesa.Agent):
         sorters = sort_candidates[rng.random(sort_candidates.shape[0]) < p_sort]
 
         # 6. moves into new dwellings
-        movers = np.flatnonzero(rng.random(n) < v["dwelling_renewal_rate"] / 100.0)
+        movers = np.flatnonzero(rng.random(n, dtype=np.float32) < v["dwelling_renewal_rate"] / 100.0)
 
         # apply all updates
         weight = h.weight
@@ -256,10 +257,15 @@ class HouseholdSummary:
 
 
 def household_energy(h: HouseholdTable, ctx: YearContext) -> HouseholdSummary:
-    """Energy use and adoption of all households this year (weighted to real households)."""
+    """Energy use and adoption of all households this year (weighted to real households).
+
+    Totals are built from per-category sums (urban or rural, electrified or not) so that
+    the 1:1 population costs a few passes over its columns a year.
+    """
     v = ctx.values
     w = h.weight
-    uniform = float(w[0]) if len(h) and bool(np.all(w == w[0])) else None
+    n = len(h)
+    uniform = float(w[0]) if n and bool(np.all(w == w[0])) else None
 
     def total(mask: NDArray[np.bool_]) -> float:
         """Real households among those in ``mask``."""
@@ -267,24 +273,41 @@ def household_energy(h: HouseholdTable, ctx: YearContext) -> HouseholdSummary:
             return uniform * float(np.count_nonzero(mask))
         return float(w[mask].sum())
 
-    def weighted(values: Array) -> float:
-        """Sum over real households of a per-household quantity."""
-        return uniform * float(values.sum()) if uniform is not None else float(np.dot(values, w))
+    # electricity and fuel scale per household as size_factor x use_factor (see household_demand)
+    share = v["conditioning_share"]
+    size_factor = np.sqrt(h.size.astype(np.float32) / np.float32(v["household_size_2020"]))
+    conditioning = (1.0 - h.building_saving / np.float32(100.0)) / np.float32(1.0 - v["stock_building_saving"] / 100.0)
+    conditioning[h.retrofitted] *= np.float32(1.0 - v["home_retrofit_saving"])
+    scale = size_factor * (np.float32(1.0 - share) + np.float32(share) * conditioning)
+    category = (
+        h.urban.astype(np.int8) * 2 + h.electrified
+    )  # 0 rural fuel, 1 rural electrified, 2 urban fuel, 3 urban el.
+    weights = scale.astype(np.float64) * (uniform if uniform is not None else w)
+    by_category = np.bincount(category, weights=weights, minlength=4)
+    appliance = (
+        v["household_electricity_2020"]
+        * ctx.income_factor ** v["electricity_income_elasticity"]
+        * (1.0 - v["appliance_efficiency_gain"] / 100.0) ** ctx.elapsed
+    )
+    fuel_rural, fuel_urban = v["household_fuel_rural"], v["household_fuel_urban"]
+    heat_pump_kwh_per_tce = v["kwh_per_tce"] * v["household_fuel_efficiency"] / v["heat_pump_cop"]
+    electricity = appliance * by_category.sum() + heat_pump_kwh_per_tce * (
+        fuel_rural * by_category[1] + fuel_urban * by_category[3]
+    )
+    rural_fuel = fuel_rural * by_category[0]
 
-    demand = household_demand(h, ctx)
     owners = np.flatnonzero(h.pv_kw > 0)
+    demand = household_demand(h, ctx, owners)
     gen = h.pv_kw[owners].astype(np.float64) * v["pv_full_load_hours"]
-    ratio = gen / np.maximum(demand.electricity[owners], 1e-9)
+    ratio = gen / np.maximum(demand.electricity, 1e-9)
     own = gen * self_consumed_share(ctx.self_consumption["residential"], ratio, np.zeros(owners.shape[0], dtype=bool))
     owner_weight = w[owners]
-    urban = h.urban
-    rural_fuel = weighted(np.where(urban, 0.0, demand.fuel))
     coal_share = v["rural_coal_share"]
     residential = EnergyUse(
-        gas=weighted(np.where(urban, demand.fuel, 0.0)),
+        gas=fuel_urban * by_category[2],
         coal=rural_fuel * coal_share,
         lpg=rural_fuel * (1.0 - coal_share),
-        electricity=weighted(demand.electricity),
+        electricity=electricity,
         own_pv=float(np.dot(own, owner_weight)),
     )
     km = v["car_km"]
@@ -297,7 +320,8 @@ def household_energy(h: HouseholdTable, ctx: YearContext) -> HouseholdSummary:
         electricity=evs * km * v["ev_car_energy"] * efficiency,
     )
     sorting = total(h.sorting)
-    persons = weighted(h.size.astype(np.float64))
+    size = h.size.astype(np.float64)
+    persons = uniform * float(size.sum()) if uniform is not None else float(np.dot(size, w))
     return HouseholdSummary(
         residential=residential,
         cars=cars,
