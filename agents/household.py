@@ -139,7 +139,7 @@ class HouseholdBlock(mesa.Agent):
         needed = max(target * n - float(n - carless.shape[0]), 0.0)
         chance = np.minimum(needed * pull / max(pull.sum(), 1e-9), 1.0)
         first_car = carless[rng.random(carless.shape[0], dtype=np.float32) < chance]
-        buyers = np.union1d(np.flatnonzero(replacing), first_car)
+        buyers = np.concatenate([np.flatnonzero(replacing), first_car])  # disjoint: owners and car-less
         year = ctx.year
         tax_share = 1.0 if year <= v["nev_tax_full_until"] else 0.5 if year <= v["nev_tax_half_until"] else 0.0
         tax = v["nev_tax_exemption"] * tax_share
