@@ -54,10 +54,15 @@ def load_targets() -> pd.DataFrame:
 
 def series(trajectory: pd.DataFrame, indicator: str, sector: str = "total") -> pd.Series:
     """One indicator's values by year."""
-    rows = trajectory[(trajectory["indicator"] == indicator) & (trajectory["sector"] == sector)]
-    if rows.empty:
+    indicators = trajectory["indicator"].to_numpy()
+    sectors = trajectory["sector"].to_numpy()
+    mask = (indicators == indicator) & (sectors == sector)
+    if not mask.any():
         raise KeyError(f"indicator '{indicator}' (sector '{sector}') not in the trajectory")
-    return rows.set_index("year")["value"].sort_index()
+    years = trajectory["year"].to_numpy()[mask]
+    values = trajectory["value"].to_numpy()[mask]
+    order = np.argsort(years, kind="stable")
+    return pd.Series(values[order], index=pd.Index(years[order], name="year"), name="value")
 
 
 def peak(trajectory: pd.DataFrame) -> tuple[int, float]:
