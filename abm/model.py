@@ -47,7 +47,7 @@ from abm.energy_use import FUELS, EnergyUse
 from abm.population import synthesize_households
 from abm.records import YearRecord
 from abm.scenario import Scenario
-from agents import EnterpriseSector, Government, HouseholdBlock, InlandShipping, RoadFleet, household_energy
+from agents import Enterprises, Government, HouseholdBlock, InlandShipping, RoadFleet, household_energy
 
 DEFAULT_HOUSEHOLDS = 20_000
 
@@ -85,14 +85,11 @@ class SuqianModel(mesa.Model):
         firms = _split_firms(int(v["above_scale_firms"]), {s: v[f"industry_share_2020.{s}"] for s in INDUSTRY_SECTORS})
         firms["commercial_services"] = int(v["commercial_firms"])
         first = self.economy.index(self.year)
-        self.enterprises = [
-            EnterpriseSector(self, sector, firms[sector], float(self.economy.industry[sector][first]))
-            for sector in ENTERPRISE_SECTORS
-        ]
-        self.households, blocks = synthesize_households(v, households, self.rng)
-        self.household_blocks = [
-            HouseholdBlock(self, self.households, c, u, rows, groups) for c, u, rows, groups in blocks
-        ]
+        self.enterprises = Enterprises(
+            self, firms, {s: float(self.economy.industry[s][first]) for s in ENTERPRISE_SECTORS}
+        )
+        self.households, self.strata = synthesize_households(v, households, self.rng)
+        self.household_blocks = [HouseholdBlock(self, self.households, slice(0, households))]
         self.fleets = [RoadFleet(self, f) for f in ("city_bus", "taxi", "logistics_truck")] + [InlandShipping(self)]
         self.records: list[YearRecord] = []
         self._evs_without_home = 0.0
@@ -130,8 +127,7 @@ class SuqianModel(mesa.Model):
         ledger = SubsidyLedger()
         ctx = self.context(year, ledger)
         if year > int(self.values["start_year"]):
-            for sector in self.enterprises:
-                sector.decide(ctx)
+            self.enterprises.decide(ctx)
             for block in self.household_blocks:
                 block.decide(ctx)
             for fleet in self.fleets:
@@ -151,7 +147,7 @@ class SuqianModel(mesa.Model):
         i = self.economy.index(ctx.year)
         first = self.economy.index(int(v["start_year"]))
         hh = household_energy(self.households, ctx)
-        sectors = {s.sector: s.summary(ctx) for s in self.enterprises}
+        sectors = self.enterprises.summary(ctx)
         fleets = {f.fleet: f.summary(ctx) for f in self.fleets}
 
         primary_factor = float(self.economy.primary[i] / self.economy.primary[first])

@@ -12,8 +12,9 @@ Suqian's 1,631,972 family households (2020 census) whatever ``--households`` is.
   age uniform within it; electric cars, home charging and early PV by their 2020 shares;
 * a hurdle rate per household, lower for richer households.
 
-Rows are ordered by block (county x urban/rural), and within a block households are put
-into neighbourhoods of ``neighbourhood_size`` households, the peer groups for diffusion.
+Rows are ordered by stratum (county x urban/rural), and within a stratum households are
+put into neighbourhoods of ``neighbourhood_size`` households, the peer groups for
+diffusion; neighbourhoods are numbered across the whole city.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class HouseholdTable:
     weight: NDArray[np.float64]  # real households represented
     roof_kw: NDArray[np.float32]  # largest PV system the roof takes
     hurdle: NDArray[np.float32]  # fraction per year
-    neighbourhood: NDArray[np.int32]  # peer group, numbered within the block
+    neighbourhood: NDArray[np.int32]  # peer group, numbered across the city
     has_car: NDArray[np.bool_]
     car_age: NDArray[np.float32]  # years
     car_life: NDArray[np.float32]  # age at which the car is replaced, years
@@ -55,6 +56,11 @@ class HouseholdTable:
 
     def __len__(self) -> int:
         return int(self.weight.shape[0])
+
+    @property
+    def stratum(self) -> NDArray[np.int16]:
+        """County x urban/rural stratum of each household (county * 2 + rural)."""
+        return self.county.astype(np.int16) * 2 + ~self.urban
 
     def rows(self, block: slice) -> HouseholdTable:
         """A view on a contiguous block of rows; writing to it writes to this table."""
@@ -76,8 +82,8 @@ def _car_probability(income: NDArray[np.float64], weight: NDArray[np.float64], t
 
 def synthesize_households(
     values: Mapping[str, float], n: int, rng: np.random.Generator
-) -> tuple[HouseholdTable, list[tuple[int, bool, slice, int]]]:
-    """Draw ``n`` households; return the table and its blocks (county, urban, rows, neighbourhoods)."""
+) -> tuple[HouseholdTable, list[tuple[int, bool, slice]]]:
+    """Draw ``n`` households; return the table and its strata (county, urban, rows)."""
     if n < MIN_HOUSEHOLDS:
         raise ValueError(f"households must be at least {MIN_HOUSEHOLDS}, got {n}")
     shares = np.array([values[f"county_share.{c}"] for c in COUNTIES])
@@ -114,17 +120,20 @@ def synthesize_households(
         values["hurdle_income_correlation"],
     )
 
+    # neighbourhoods: numbered across the city, each within one county and urban/rural stratum
     neighbourhood = np.zeros(n, dtype=np.int32)
-    blocks: list[tuple[int, bool, slice, int]] = []
+    strata: list[tuple[int, bool, slice]] = []
     group_size = int(values["neighbourhood_size"])
     start = 0
+    groups = 0
     for c in range(len(COUNTIES)):
         for is_urban in (True, False):
             stop = start + int(np.count_nonzero((county == c) & (urban == is_urban)))
             if stop > start:
                 count = stop - start
-                neighbourhood[start:stop] = rng.permutation(count) // group_size
-                blocks.append((c, is_urban, slice(start, stop), int(np.ceil(count / group_size))))
+                neighbourhood[start:stop] = groups + rng.permutation(count) // group_size
+                groups += int(np.ceil(count / group_size))
+                strata.append((c, is_urban, slice(start, stop)))
             start = stop
 
     table = HouseholdTable(
@@ -147,4 +156,4 @@ def synthesize_households(
         sorting=np.zeros(n, dtype=bool),
         building_saving=np.full(n, values["stock_building_saving"], dtype=np.float32),
     )
-    return table, blocks
+    return table, strata

@@ -1,6 +1,7 @@
-"""Enterprises: all firms of one sector as one Mesa agent, with firm state in numpy columns.
+"""Enterprises: all firms as one Mesa agent, with firm state in numpy columns.
 
-Each firm has an output share of its sector, an energy intensity relative to the sector's
+One row per firm: the 1,705 above-scale industrial firms of the plan's industries and the
+commercial establishments. Each firm has a sector, an output share of its sector, an energy intensity relative to the sector's
 2020 mean, a roof, a hurdle rate and what it has adopted. A firm's energy use by carrier
 is the sector's 2020 use scaled by the firm's output share and intensity, by the sector's
 output growth and by autonomous efficiency gains, then changed by what it adopted:
@@ -26,6 +27,7 @@ when the new-roof mandate draws it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import mesa
@@ -34,10 +36,13 @@ from numpy.typing import NDArray
 
 from abm.context import YearContext
 from abm.decisions import RULES, agent_hurdle_rates, capital_recovery_factor, draw_adoption
+from abm.economy import ENTERPRISE_SECTORS
 from abm.energy_system import self_consumed_share
 from abm.energy_use import EnergyUse
 
 Array = NDArray[np.float64]
+CARRIERS = ("coal", "gas", "oil", "heat", "electricity")
+OPTIONS = ("pv", "storage", "efficiency_retrofit", "electrified_heat", "solid_waste_recycling", "green_power")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,60 +58,96 @@ class FirmEnergy:
     pv_generation: Array
 
 
-class EnterpriseSector(mesa.Agent):
-    """The firms of one sector (an industry of the plan, or commercial services)."""
+@dataclass(frozen=True, slots=True)
+class EnterpriseSummary:
+    """A sector's energy and adoption in one year; shares are output-weighted, in [0, 1]."""
 
-    def __init__(
-        self, model: mesa.Model, sector: str, firms: int, output_2020: float, values: dict[str, float] | None = None
-    ):
+    energy: EnergyUse
+    pv_kw: float
+    pv_exported_kwh: float
+    storage_kwh: float
+    shares: Mapping[str, float]
+    solid_waste_t: float
+    solid_waste_used_t: float
+    new_roofs_kw: float
+    new_roofs_pv_kw: float
+
+
+class Enterprises(mesa.Agent):
+    """Every firm of every sector, one row each; decisions run over all firms at once."""
+
+    def __init__(self, model: mesa.Model, firms: Mapping[str, int], output_2020: Mapping[str, float]):
         super().__init__(model)
-        v = values if values is not None else model.values
-        rng = model.rng
-        self.sector = sector
-        self.is_industry = sector != "commercial_services"
-        self.load_shape = "industry" if self.is_industry else "commerce"
-        self.energy_intensive = bool(v[f"energy_intensive.{sector}"])
-        self.output_2020 = output_2020
+        v, rng = model.values, model.rng
+        self.sectors = tuple(ENTERPRISE_SECTORS)
+        counts = np.array([int(firms[s]) for s in self.sectors])
+        if (counts < 1).any():
+            raise ValueError("every sector needs at least one firm")
+        self.sector = np.repeat(np.arange(len(self.sectors)), counts)
+        n = int(counts.sum())
+        per_sector = len(self.sectors)
+
+        def of_sector(values: list[float]) -> Array:
+            return np.asarray(values, dtype=np.float64)[self.sector]
+
         sigma = v["firm_size_sigma"]
-        size = np.exp(sigma * rng.standard_normal(firms))
-        self.output_share = size / size.sum()
+        size = np.exp(sigma * rng.standard_normal(n))
+        self.output_share = size / np.bincount(self.sector, size, per_sector)[self.sector]
         spread = v["firm_intensity_sigma"]
-        self.intensity = np.exp(spread * rng.standard_normal(firms) - spread**2 / 2)
-        self._normaliser = float((self.output_share * self.intensity).sum())
-        self.base = {c: v[f"energy_2020.{sector}.{c}"] * 1e4 for c in ("coal", "gas", "oil", "heat")}
-        self.base_electricity = v[f"energy_2020.{sector}.electricity"] * 1e8
-        self.base_process = v[f"process_co2_2020.{sector}"] * 1e6
-        roof_per_output = v["roof_m2_per_output"] if self.is_industry else v["roof_m2_per_output_services"]
-        self.roof_kw = self.output_share * output_2020 * roof_per_output * v["ci_pv_roof_share"] * v["pv_kw_per_m2"]
-        self.hurdle = agent_hurdle_rates(rng, firms, v["enterprise_hurdle_rate"], v["hurdle_rate_sigma"])
-        self.has_pv = rng.random(firms) < v["enterprise_pv_2020"]
-        self.has_storage = np.zeros(firms, dtype=bool)
-        self.retrofitted = np.zeros(firms, dtype=bool)
-        self.electrified = np.zeros(firms, dtype=bool)
-        self.recycling = np.zeros(firms, dtype=bool)
-        self.green_power = np.zeros(firms, dtype=bool)
-        self.entered = np.full(firms, int(v["start_year"]), dtype=np.int32)
-        self.discharged_kwh = 0.0
+        self.intensity = np.exp(spread * rng.standard_normal(n) - spread**2 / 2)
+        # energy of a firm at intensity 1: sector energy x output share / sector's mean intensity
+        mean_intensity = np.bincount(self.sector, self.output_share * self.intensity, per_sector)[self.sector]
+        unit = {"coal": 1e4, "gas": 1e4, "oil": 1e4, "heat": 1e4, "electricity": 1e8}
+        self.base = {
+            c: of_sector([v[f"energy_2020.{s}.{c}"] * unit[c] for s in self.sectors])
+            * self.output_share
+            / mean_intensity
+            for c in CARRIERS
+        }
+        self.process = of_sector([v[f"process_co2_2020.{s}"] * 1e6 for s in self.sectors]) * self.output_share
+        self.output_2020 = of_sector([output_2020[s] for s in self.sectors]) * self.output_share
+        self.is_industry = self.sector != self.sectors.index("commercial_services")
+        roof_per_output = np.where(self.is_industry, v["roof_m2_per_output"], v["roof_m2_per_output_services"])
+        self.roof_kw = self.output_2020 * roof_per_output * v["ci_pv_roof_share"] * v["pv_kw_per_m2"]
+        self.energy_intensive = of_sector([v[f"energy_intensive.{s}"] for s in self.sectors]) > 0
+        self.hurdle = agent_hurdle_rates(rng, n, v["enterprise_hurdle_rate"], v["hurdle_rate_sigma"])
+        self.has_pv = rng.random(n) < v["enterprise_pv_2020"]
+        self.has_storage = np.zeros(n, dtype=bool)
+        self.retrofitted = np.zeros(n, dtype=bool)
+        self.electrified = np.zeros(n, dtype=bool)
+        self.recycling = np.zeros(n, dtype=bool)
+        self.green_power = np.zeros(n, dtype=bool)
+        self.entered = np.full(n, int(v["start_year"]), dtype=np.int32)
 
     @property
     def firms(self) -> int:
         """Number of firms."""
-        return int(self.output_share.shape[0])
+        return int(self.sector.shape[0])
+
+    def _sector_sum(self, values: Array) -> Array:
+        """Sum of a per-firm quantity by sector."""
+        return np.bincount(self.sector, values, len(self.sectors))
+
+    def _output_factor(self, ctx: YearContext) -> Array:
+        """Each firm's sector output relative to 2020."""
+        return np.array([ctx.sector_output_factor[s] for s in self.sectors])[self.sector]
+
+    def _self_consumed(self, ctx: YearContext, ratio: Array, storage: NDArray[np.bool_]) -> Array:
+        """Self-consumed share of PV output, on the industrial or the commercial load shape."""
+        industry = self_consumed_share(ctx.self_consumption["industry"], ratio, storage)
+        commerce = self_consumed_share(ctx.self_consumption["commerce"], ratio, storage)
+        return np.where(self.is_industry, industry, commerce)
 
     def energy(self, ctx: YearContext) -> FirmEnergy:
         """Each firm's energy use this year."""
         v = ctx.values
         scale = (
-            self.output_share
-            * self.intensity
-            / self._normaliser
-            * ctx.sector_output_factor[self.sector]
-            * (1.0 - v["autonomous_efficiency_gain"] / 100.0) ** ctx.elapsed
+            self.intensity * self._output_factor(ctx) * (1.0 - v["autonomous_efficiency_gain"] / 100.0) ** ctx.elapsed
         )
         scale = scale * np.where(self.retrofitted, 1.0 - v["efficiency_retrofit_saving"], 1.0)
         coal, gas = self.base["coal"] * scale, self.base["gas"] * scale
         oil, heat = self.base["oil"] * scale, self.base["heat"] * scale
-        electricity = self.base_electricity * scale
+        electricity = self.base["electricity"] * scale
         low = v["low_temperature_heat_share"]
         moved = np.where(self.electrified, (coal + gas) * low, 0.0)
         coal = np.where(self.electrified, coal * (1.0 - low), coal)
@@ -115,128 +156,103 @@ class EnterpriseSector(mesa.Agent):
         pv_generation = np.where(self.has_pv, self.roof_kw * v["pv_full_load_hours"], 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(electricity > 0, pv_generation / electricity, 0.0)
-        sc = self_consumed_share(ctx.self_consumption[self.load_shape], ratio, self.has_storage)
+        sc = self._self_consumed(ctx, ratio, self.has_storage)
         return FirmEnergy(coal, gas, oil, heat, electricity, pv_generation * sc, pv_generation)
 
     def decide(self, ctx: YearContext) -> None:
-        """Review investment options, then turn over capacity (synchronous update)."""
+        """Take up investment options, then turn over capacity (synchronous update)."""
         v, inst, rng = ctx.values, ctx.instruments, self.model.rng
         n = self.firms
         logit = RULES["benefit_cost_logit"]
+        bass = RULES["bass_hazard"]
         beta = v["cost_sensitivity"]
         mult = inst.subsidy_multiplier
         e = self.energy(ctx)
         carbon = inst.carbon_price * v["carbon_pass_through_fuel"]
         tariff = ctx.tariff_with_carbon(v["ci_tariff"])
-        price = {
-            "coal": v["coal_price"] + carbon * v["co2_per_tce_coal"],
-            "gas": v["gas_price"] + carbon * v["co2_per_tce_gas"],
-            "oil": v["oil_price"] + carbon * v["co2_per_tce_oil"],
-        }
-
-        bass = RULES["bass_hazard"]
+        coal_price = v["coal_price"] + carbon * v["co2_per_tce_coal"]
+        gas_price = v["gas_price"] + carbon * v["co2_per_tce_gas"]
+        oil_price = v["oil_price"] + carbon * v["co2_per_tce_oil"]
         w = self.output_share
 
-        def opportunity(adopted: NDArray[np.bool_]) -> NDArray[np.float64]:
-            """Bass hazard from the output share of the sector that has adopted."""
-            return bass(v["firm_bass_p"], v["firm_bass_q"], np.full(n, float(w[adopted].sum())))
+        def opportunity(adopted: NDArray[np.bool_]) -> Array:
+            """Bass hazard from the output share of the firm's sector that has adopted."""
+            return bass(v["firm_bass_p"], v["firm_bass_q"], self._sector_sum(w * adopted)[self.sector])
 
         # rooftop PV (per firm, yuan/yr)
         gen = self.roof_kw * v["pv_full_load_hours"]
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(e.electricity > 0, gen / e.electricity, 0.0)
-        sc = self_consumed_share(ctx.self_consumption[self.load_shape], ratio, self.has_storage)
+        sc = self._self_consumed(ctx, ratio, self.has_storage)
         pv_benefit = gen * (sc * tariff + (1.0 - sc) * v["pv_export_price"])
         pv_capex = ctx.pv_price * v["ci_pv_price_factor"] - inst.pv_subsidy * mult
         pv_cost = self.roof_kw * (pv_capex * capital_recovery_factor(self.hurdle, v["pv_lifetime"]) + v["pv_om_cost"])
-        adopts_pv = draw_adoption(
-            rng, ~self.has_pv, opportunity(self.has_pv) * logit(pv_benefit, pv_cost, v["asc.enterprise_pv"], beta)
-        )
+        p_pv = opportunity(self.has_pv) * logit(pv_benefit, pv_cost, v["asc.enterprise_pv"], beta)
+        adopts_pv = draw_adoption(rng, ~self.has_pv, p_pv)
 
         # behind-the-meter storage: arbitrage, discharge incentive, more PV used on site
         kwh = v["storage_hours"] * e.electricity / 8760.0
         discharged = kwh * v["storage_cycles_per_year"] * v["storage_round_trip_efficiency"]
-        sc_with = self_consumed_share(ctx.self_consumption[self.load_shape], ratio, np.ones(n, dtype=bool))
+        sc_with = self._self_consumed(ctx, ratio, np.ones(n, dtype=bool))
         extra_pv = np.where(self.has_pv, gen * (sc_with - sc), 0.0)
-        storage_benefit = discharged * (
-            v["peak_valley_spread"] + inst.storage_discharge_incentive * mult
-        ) + extra_pv * (tariff - v["pv_export_price"])
-        storage_cost = (
-            kwh
-            * (ctx.storage_price - inst.storage_subsidy * mult)
-            * capital_recovery_factor(self.hurdle, v["storage_lifetime"])
-        )
-        adopts_storage = draw_adoption(
-            rng,
-            ~self.has_storage,
-            opportunity(self.has_storage) * logit(storage_benefit, storage_cost, v["asc.storage"], beta),
-        )
+        spread = v["peak_valley_spread"] + inst.storage_discharge_incentive * mult
+        storage_benefit = discharged * spread + extra_pv * (tariff - v["pv_export_price"])
+        storage_annuity = capital_recovery_factor(self.hurdle, v["storage_lifetime"])
+        storage_cost = kwh * (ctx.storage_price - inst.storage_subsidy * mult) * storage_annuity
+        p_storage = opportunity(self.has_storage) * logit(storage_benefit, storage_cost, v["asc.storage"], beta)
+        adopts_storage = draw_adoption(rng, ~self.has_storage, p_storage)
 
         # efficiency retrofit
+        heat_price = v["coal_price"] / v["chp_heat_efficiency"]
         bill = (
-            e.coal * price["coal"]
-            + e.gas * price["gas"]
-            + e.oil * price["oil"]
-            + e.heat * v["coal_price"] / v["chp_heat_efficiency"]
-            + e.electricity * tariff
+            e.coal * coal_price + e.gas * gas_price + e.oil * oil_price + e.heat * heat_price + e.electricity * tariff
         )
         saved_tce = v["efficiency_retrofit_saving"] * (
             e.coal + e.gas + e.oil + e.heat + e.electricity / v["kwh_per_tce"]
         )
-        retrofit_cost = saved_tce * v["efficiency_retrofit_cost"] * (1.0 - inst.efficiency_retrofit_subsidy * mult)
-        retrofit_annual = retrofit_cost * capital_recovery_factor(self.hurdle, v["efficiency_retrofit_lifetime"])
-        adopts_retrofit = draw_adoption(
-            rng,
-            ~self.retrofitted,
-            opportunity(self.retrofitted)
-            * logit(v["efficiency_retrofit_saving"] * bill, retrofit_annual, v["asc.efficiency_retrofit"], beta),
+        retrofit_capex = saved_tce * v["efficiency_retrofit_cost"]
+        retrofit_annual = (
+            retrofit_capex
+            * (1.0 - inst.efficiency_retrofit_subsidy * mult)
+            * capital_recovery_factor(self.hurdle, v["efficiency_retrofit_lifetime"])
         )
+        p_retrofit = opportunity(self.retrofitted) * logit(
+            v["efficiency_retrofit_saving"] * bill, retrofit_annual, v["asc.efficiency_retrofit"], beta
+        )
+        adopts_retrofit = draw_adoption(rng, ~self.retrofitted, p_retrofit)
 
         # electrified low-temperature heat
         low = v["low_temperature_heat_share"]
         fuel_replaced = (e.coal + e.gas) * low
         added_kwh = fuel_replaced * v["kwh_per_tce"] * v["chp_heat_efficiency"] / v["industrial_heat_pump_cop"]
-        heat_benefit = low * (e.coal * price["coal"] + e.gas * price["gas"]) - added_kwh * tariff
-        heat_cost = (
-            fuel_replaced
-            * v["electrified_heat_cost"]
-            * capital_recovery_factor(self.hurdle, v["electrified_heat_lifetime"])
-        )
-        adopts_heat = draw_adoption(
-            rng,
-            ~self.electrified & (fuel_replaced > 0),
-            opportunity(self.electrified) * logit(heat_benefit, heat_cost, v["asc.electrified_heat"], beta),
-        )
+        heat_benefit = low * (e.coal * coal_price + e.gas * gas_price) - added_kwh * tariff
+        heat_annuity = capital_recovery_factor(self.hurdle, v["electrified_heat_lifetime"])
+        heat_cost = fuel_replaced * v["electrified_heat_cost"] * heat_annuity
+        p_heat = opportunity(self.electrified) * logit(heat_benefit, heat_cost, v["asc.electrified_heat"], beta)
+        adopts_heat = draw_adoption(rng, ~self.electrified & (fuel_replaced > 0), p_heat)
 
         # solid-waste recycling (industry)
-        output = self.output_share * self.output_2020 * ctx.sector_output_factor[self.sector]
-        waste_t = output * v["solid_waste_per_output"]
+        waste_t = self.output_2020 * self._output_factor(ctx) * v["solid_waste_per_output"]
         recycle_benefit = waste_t * (inst.recycling_incentive * mult + v["solid_waste_disposal_fee"])
         recycle_cost = waste_t * v["solid_waste_recycling_cost"]
-        adopts_recycling = draw_adoption(
-            rng,
-            ~self.recycling & self.is_industry,
-            opportunity(self.recycling) * logit(recycle_benefit, recycle_cost, v["asc.solid_waste_recycling"], beta),
+        p_recycle = opportunity(self.recycling) * logit(
+            recycle_benefit, recycle_cost, v["asc.solid_waste_recycling"], beta
         )
+        adopts_recycling = draw_adoption(rng, ~self.recycling & self.is_industry, p_recycle)
 
         # green-power contracts
         contracted = v["green_power_share"] * (e.electricity - e.own_pv)
         green_benefit = contracted * ctx.grid_ef / 1000.0 * inst.carbon_price * v["carbon_pass_through_electricity"]
-        adopts_green = draw_adoption(
-            rng,
-            ~self.green_power,
-            opportunity(self.green_power)
-            * logit(green_benefit, contracted * v["green_power_premium"], v["asc.green_power"], beta),
-        )
+        green_cost = contracted * v["green_power_premium"]
+        p_green = opportunity(self.green_power) * logit(green_benefit, green_cost, v["asc.green_power"], beta)
+        adopts_green = draw_adoption(rng, ~self.green_power, p_green)
 
         ledger = ctx.ledger
         ledger.claim("pv_subsidy", inst.pv_subsidy * mult * float(self.roof_kw[adopts_pv].sum()))
         ledger.claim("storage_subsidy", inst.storage_subsidy * mult * float(kwh[adopts_storage].sum()))
         ledger.claim(
             "efficiency_retrofit_subsidy",
-            inst.efficiency_retrofit_subsidy
-            * mult
-            * float((saved_tce * v["efficiency_retrofit_cost"])[adopts_retrofit].sum()),
+            inst.efficiency_retrofit_subsidy * mult * float(retrofit_capex[adopts_retrofit].sum()),
         )
 
         self.has_pv |= adopts_pv
@@ -248,8 +264,8 @@ class EnterpriseSector(mesa.Agent):
 
         # recurring incentives are paid on everything operating at the end of the year
         ledger.claim("recycling_incentive", inst.recycling_incentive * mult * float(waste_t[self.recycling].sum()))
-        self.discharged_kwh = float(discharged[self.has_storage].sum())
-        ledger.claim("storage_discharge_incentive", inst.storage_discharge_incentive * mult * self.discharged_kwh)
+        discharged_kwh = float(discharged[self.has_storage].sum())
+        ledger.claim("storage_discharge_incentive", inst.storage_discharge_incentive * mult * discharged_kwh)
         self._turn_over(ctx)
 
     def _turn_over(self, ctx: YearContext) -> None:
@@ -257,8 +273,8 @@ class EnterpriseSector(mesa.Agent):
         v, inst, rng = ctx.values, ctx.instruments, self.model.rng
         n = self.firms
         exits = np.zeros(n, dtype=bool)
-        if self.energy_intensive and inst.backward_exit_rate > 0:
-            backward = self.intensity >= v["backward_threshold"]
+        if inst.backward_exit_rate > 0:
+            backward = self.energy_intensive & (self.intensity >= v["backward_threshold"])
             exits = backward & (rng.random(n) < inst.backward_exit_rate)
         renewed = exits | (rng.random(n) < v["firm_renewal_rate"] / 100.0)
         count = int(np.count_nonzero(renewed))
@@ -275,61 +291,58 @@ class EnterpriseSector(mesa.Agent):
         for flag in (self.has_storage, self.retrofitted, self.electrified, self.recycling, self.green_power):
             flag[renewed] = False
 
-    def summary(self, ctx: YearContext) -> EnterpriseSummary:
-        """Energy use and adoption of the sector this year."""
+    def summary(self, ctx: YearContext) -> dict[str, EnterpriseSummary]:
+        """Energy use and adoption of each sector this year."""
         v = ctx.values
         e = self.energy(ctx)
         w = self.output_share
-        output = w * self.output_2020 * ctx.sector_output_factor[self.sector]
-        process = (
-            self.base_process
-            * ctx.sector_output_factor[self.sector]
-            * float((w * np.where(self.recycling, 1.0 - v["solid_waste_process_saving"], 1.0)).sum())
-        )
+        total = self._sector_sum
+        factor = self._output_factor(ctx)
+        process_kept = np.where(self.recycling, 1.0 - v["solid_waste_process_saving"], 1.0)
         grid = e.electricity - e.own_pv
-        green = float((np.where(self.green_power, v["green_power_share"], 0.0) * grid).sum())
-        waste_t = output * v["solid_waste_per_output"] if self.is_industry else np.zeros(self.firms)
+        waste_t = np.where(self.is_industry, self.output_2020 * factor * v["solid_waste_per_output"], 0.0)
         used = np.where(self.recycling, v["solid_waste_use_adopter"], v["solid_waste_use_2020"])
         new = self.entered > int(v["start_year"])
-        return EnterpriseSummary(
-            energy=EnergyUse(
-                coal=float(e.coal.sum()),
-                gas=float(e.gas.sum()),
-                oil=float(e.oil.sum()),
-                heat=float(e.heat.sum()),
-                electricity=float(e.electricity.sum()),
-                own_pv=float(e.own_pv.sum()),
-                green_power=green,
-                process_co2=process,
-            ),
-            pv_kw=float(self.roof_kw[self.has_pv].sum()),
-            pv_exported_kwh=float((e.pv_generation - e.own_pv).sum()),
-            storage_kwh=float((v["storage_hours"] * e.electricity / 8760.0)[self.has_storage].sum()),
-            shares={
-                "pv": float(w[self.has_pv].sum()),
-                "storage": float(w[self.has_storage].sum()),
-                "efficiency_retrofit": float(w[self.retrofitted].sum()),
-                "electrified_heat": float(w[self.electrified].sum()),
-                "solid_waste_recycling": float(w[self.recycling].sum()) if self.is_industry else 0.0,
-                "green_power": float(w[self.green_power].sum()),
-            },
-            solid_waste_t=float(waste_t.sum()),
-            solid_waste_used_t=float((waste_t * used).sum()),
-            new_roofs_kw=float(self.roof_kw[new].sum()),
-            new_roofs_pv_kw=float(self.roof_kw[new & self.has_pv].sum()),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class EnterpriseSummary:
-    """A sector's energy and adoption in one year; shares are output-weighted, in [0, 1]."""
-
-    energy: EnergyUse
-    pv_kw: float
-    pv_exported_kwh: float
-    storage_kwh: float
-    shares: dict[str, float]
-    solid_waste_t: float
-    solid_waste_used_t: float
-    new_roofs_kw: float
-    new_roofs_pv_kw: float
+        storage_kwh = np.where(self.has_storage, v["storage_hours"] * e.electricity / 8760.0, 0.0)
+        sums = {
+            "coal": total(e.coal),
+            "gas": total(e.gas),
+            "oil": total(e.oil),
+            "heat": total(e.heat),
+            "electricity": total(e.electricity),
+            "own_pv": total(e.own_pv),
+            "green_power": total(np.where(self.green_power, v["green_power_share"], 0.0) * grid),
+            "process_co2": total(self.process * factor * process_kept),
+            "pv_kw": total(np.where(self.has_pv, self.roof_kw, 0.0)),
+            "pv_exported_kwh": total(e.pv_generation - e.own_pv),
+            "storage_kwh": total(storage_kwh),
+            "solid_waste_t": total(waste_t),
+            "solid_waste_used_t": total(waste_t * used),
+            "new_roofs_kw": total(np.where(new, self.roof_kw, 0.0)),
+            "new_roofs_pv_kw": total(np.where(new & self.has_pv, self.roof_kw, 0.0)),
+        }
+        flags = (self.has_pv, self.has_storage, self.retrofitted, self.electrified, self.recycling, self.green_power)
+        shares = {option: total(w * flag) for option, flag in zip(OPTIONS, flags, strict=True)}
+        result = {}
+        for i, sector in enumerate(self.sectors):
+            result[sector] = EnterpriseSummary(
+                energy=EnergyUse(
+                    coal=float(sums["coal"][i]),
+                    gas=float(sums["gas"][i]),
+                    oil=float(sums["oil"][i]),
+                    heat=float(sums["heat"][i]),
+                    electricity=float(sums["electricity"][i]),
+                    own_pv=float(sums["own_pv"][i]),
+                    green_power=float(sums["green_power"][i]),
+                    process_co2=float(sums["process_co2"][i]),
+                ),
+                pv_kw=float(sums["pv_kw"][i]),
+                pv_exported_kwh=float(sums["pv_exported_kwh"][i]),
+                storage_kwh=float(sums["storage_kwh"][i]),
+                shares={option: float(shares[option][i]) for option in OPTIONS},
+                solid_waste_t=float(sums["solid_waste_t"][i]),
+                solid_waste_used_t=float(sums["solid_waste_used_t"][i]),
+                new_roofs_kw=float(sums["new_roofs_kw"][i]),
+                new_roofs_pv_kw=float(sums["new_roofs_pv_kw"][i]),
+            )
+        return result

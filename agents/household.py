@@ -1,11 +1,12 @@
 """Households: blocks of simulated households that buy cars, install PV, electrify, retrofit, sort waste.
 
-A :class:`HouseholdBlock` is one Mesa agent per county and urban/rural stratum; its
-households' state lives in the shared :class:`abm.population.HouseholdTable`. Each year
-every household in the block decides, on the state at the start of the year:
+A :class:`HouseholdBlock` is one Mesa agent standing for many households (by default all
+of them); their state lives in the shared :class:`abm.population.HouseholdTable`. Each
+year every household in the block decides, on the state at the start of the year:
 
 1. car: replace it when it reaches its service life, or buy a first car as ownership
-   rises; an electric car is chosen with the benefit-cost logit (fuel savings
+   rises towards its target in the household's county and urban/rural stratum (the
+   first cars go to car-less households with probability proportional to income); an electric car is chosen with the benefit-cost logit (fuel savings
    against the annualised premium net of tax exemption and subsidy), times the chance of
    being able to charge (home charger, or enough public chargers);
 2. rooftop PV: Bass hazard with neighbours' adoption, times the logit on PV's yearly
@@ -75,21 +76,26 @@ def household_demand(h: HouseholdTable, ctx: YearContext, rows: NDArray[np.intp]
 
 
 class HouseholdBlock(mesa.Agent):
-    """All simulated households of one county and urban/rural stratum."""
+    """A block of simulated households (contiguous rows of the household table).
 
-    def __init__(
-        self, model: mesa.Model, table: HouseholdTable, county: int, urban: bool, rows: slice, neighbourhoods: int
-    ):
+    The model makes one block of the whole city by default; the block's households keep
+    their county, urban/rural stratum and neighbourhood, which is what the rules use.
+    """
+
+    def __init__(self, model: mesa.Model, table: HouseholdTable, rows: slice):
         super().__init__(model)
         self.table = table
-        self.county = county
-        self.urban = urban
         self.rows = rows
-        self.neighbourhoods = neighbourhoods
+        ids = table.neighbourhood[rows]
+        self._first_group = int(ids.min()) if ids.size else 0
+        self.neighbourhood = (ids - self._first_group).astype(np.int32)  # numbered within the block
+        self.neighbourhoods = int(self.neighbourhood.max()) + 1 if ids.size else 0
+        self._members = np.bincount(self.neighbourhood, minlength=self.neighbourhoods)
+        stratum = table.stratum[rows]
+        self._strata, self.stratum = np.unique(stratum, return_inverse=True)
         self.car_purchases = 0.0
         self.ev_purchases = 0.0
         self._crf: dict[float, Array] = {}
-        self._members = np.bincount(table.neighbourhood[rows], minlength=neighbourhoods)
 
     def _annuity(self, hurdle: NDArray[np.float32], lifetime: float, idx: NDArray[np.intp]) -> Array:
         """Capital recovery factors of the households ``idx`` at their own hurdle rates (cached)."""
@@ -127,8 +133,8 @@ class HouseholdBlock(mesa.Agent):
             computed once per neighbourhood.
             """
             idx = np.flatnonzero(candidates)
-            share = neighbourhood_shares(h.neighbourhood, adopted, self.neighbourhoods, self._members)
-            hazard = bass(p, v["bass_q"], share)[h.neighbourhood[idx]]
+            share = neighbourhood_shares(self.neighbourhood, adopted, self.neighbourhoods, self._members)
+            hazard = bass(p, v["bass_q"], share)[self.neighbourhood[idx]]
             return idx[rng.random(idx.shape[0], dtype=np.float32) < hazard]
 
         # 1. cars: replacement or a first car, then electric or not
@@ -136,8 +142,13 @@ class HouseholdBlock(mesa.Agent):
         target = np.interp(ctx.year, [2020, 2060], [v["cars_per_household_2020"], v["cars_per_household_2060"]])
         carless = np.flatnonzero(~h.has_car)
         pull = h.income[carless].astype(np.float64)
-        needed = max(target * n - float(n - carless.shape[0]), 0.0)
-        chance = np.minimum(needed * pull / max(pull.sum(), 1e-9), 1.0)
+        strata = len(self._strata)
+        households = np.bincount(self.stratum, minlength=strata)
+        owners = households - np.bincount(self.stratum[carless], minlength=strata)
+        needed = np.maximum(target * households - owners, 0.0)  # first cars wanted in each stratum
+        pull_total = np.bincount(self.stratum[carless], weights=pull, minlength=strata)
+        stratum = self.stratum[carless]
+        chance = np.minimum(needed[stratum] * pull / np.maximum(pull_total[stratum], 1e-9), 1.0)
         first_car = carless[rng.random(carless.shape[0], dtype=np.float32) < chance]
         buyers = np.concatenate([np.flatnonzero(replacing), first_car])  # disjoint: owners and car-less
         year = ctx.year

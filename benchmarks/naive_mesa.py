@@ -53,7 +53,7 @@ def _interp(x: float, xs: list[float], ys: list[float]) -> float:
 class NaiveHousehold(mesa.Agent):
     """One household, its state in attributes."""
 
-    def __init__(self, model: NaiveHouseholdModel, row: dict[str, float], block: tuple[int, bool], group: tuple):
+    def __init__(self, model: NaiveHouseholdModel, row: dict[str, float], block: tuple[int, bool], group: int):
         super().__init__(model)
         self.__dict__.update(row)
         self.block = block
@@ -200,25 +200,25 @@ class NaiveHousehold(mesa.Agent):
 class NaiveHouseholdModel(mesa.Model):
     """Households as one Mesa agent each, built from a copy of a synthetic population."""
 
-    def __init__(self, table: HouseholdTable, blocks: list[tuple[int, bool, slice, int]], seed: int):
+    def __init__(self, table: HouseholdTable, seed: int):
         super().__init__(rng=seed)
         columns = ("urban", "size", "income", "weight", "roof_kw", "hurdle", "has_car", "ev", "home_charging",
                    "car_age", "car_life", "pv_kw", "electrified", "retrofitted", "sorting", "building_saving")  # fmt: skip
         arrays = {c: getattr(table, c).tolist() for c in columns}
-        for county, urban, rows, _ in blocks:
-            for i in range(rows.start, rows.stop):
-                row = {c: arrays[c][i] for c in columns}
-                NaiveHousehold(self, row, (county, urban), (county, urban, int(table.neighbourhood[i])))
+        counties, groups = table.county.tolist(), table.neighbourhood.tolist()
+        for i in range(len(table)):
+            row = {c: arrays[c][i] for c in columns}
+            NaiveHousehold(self, row, (counties[i], row["urban"]), groups[i])
         self.ctx: YearContext | None = None
-        self.counts: dict[str, dict[tuple, int]] = {}
-        self.members: dict[tuple, int] = defaultdict(int)
+        self.counts: dict[str, dict[int, int]] = {}
+        self.members: dict[int, int] = defaultdict(int)
         for agent in self.agents:
             self.members[agent.group] += 1
         self.first_car_need: dict[tuple[int, bool], tuple[float, float]] = {}
         self.ratio_grid: list[float] = PV_RATIO_GRID.tolist()
         self.self_use: list[float] = []
 
-    def peer_share(self, option: str, group: tuple) -> float:
+    def peer_share(self, option: str, group: int) -> float:
         """Adopted share of the other members of a neighbourhood (the asker has not adopted)."""
         others = self.members[group] - 1
         return self.counts[option].get(group, 0) / others if others > 0 else 0.0

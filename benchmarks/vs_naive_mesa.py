@@ -28,8 +28,7 @@ from abm.scenario import load_scenario
 def paired_models(households: int, seed: int) -> tuple[SuqianModel, NaiveHouseholdModel]:
     """The project's model and a one-agent-per-household model of the same population."""
     model = SuqianModel(load_scenario("plan"), seed=seed, households=households)
-    blocks = [(b.county, b.urban, b.rows, b.neighbourhoods) for b in model.household_blocks]
-    naive = NaiveHouseholdModel(copy.deepcopy(model.households), blocks, seed=seed + 1)
+    naive = NaiveHouseholdModel(copy.deepcopy(model.households), seed=seed + 1)
     return model, naive
 
 

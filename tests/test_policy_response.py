@@ -117,13 +117,19 @@ OTHER_LEVERS = [
 ]
 
 
+# home retrofits rarely pay (about 0.2 % of homes by 2060), so at the suite's household
+# count one seed holds too few retrofits to show the subsidy; three seeds are summed
+SEEDS_FOR = {"retrofit_subsidy": (SEED, SEED + 1, SEED + 2)}
+
+
 @pytest.mark.parametrize(("lever", "indicator", "sector", "year"), OTHER_LEVERS)
 def test_other_levers_raise_what_they_target(lever, indicator, sector, year):
     """Every other incentive, at the top of its range, raises the uptake it pays for."""
     low, high = low_high(lever)
-    assert at("baseline", {lever: high}, indicator, sector, year) > at(
-        "baseline", {lever: low}, indicator, sector, year
-    )
+    seeds = SEEDS_FOR.get(lever, (SEED,))
+    with_high = sum(at("baseline", {lever: high}, indicator, sector, year, seed=s) for s in seeds)
+    with_low = sum(at("baseline", {lever: low}, indicator, sector, year, seed=s) for s in seeds)
+    assert with_high > with_low
 
 
 # carbon price and coal -----------------------------------------------------------------

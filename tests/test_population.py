@@ -64,15 +64,18 @@ def test_roofs_every_rural_house_and_some_urban_homes(population):
     assert urban_roofs == pytest.approx(VALUES["urban_roof_access"], abs=4.0 / np.sqrt(n))
 
 
-def test_blocks_cover_every_row_once_and_neighbourhoods_stay_in_their_block(population):
-    n, table, blocks = population
+def test_strata_cover_every_row_once_and_neighbourhoods_stay_in_their_stratum(population):
+    n, table, strata = population
     covered = np.zeros(n, dtype=int)
-    for county, urban, rows, neighbourhoods in blocks:
+    seen: set[int] = set()
+    for county, urban, rows in strata:
         covered[rows] += 1
         assert (table.county[rows] == county).all() and (table.urban[rows] == urban).all()
-        groups = table.neighbourhood[rows]
-        assert groups.min() >= 0 and groups.max() < neighbourhoods
+        groups = set(np.unique(table.neighbourhood[rows]).tolist())
+        assert not groups & seen, "a neighbourhood spans two strata"
+        seen |= groups
     assert (covered == 1).all()
+    assert seen == set(range(len(seen))), "neighbourhoods are numbered 0..k-1 across the city"
 
 
 def test_too_few_households_are_refused():
