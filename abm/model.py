@@ -35,13 +35,12 @@ from abm.accounting import (
 from abm.context import SubsidyLedger, YearContext
 from abm.economy import ENTERPRISE_SECTORS, INDUSTRY_SECTORS, economy_path
 from abm.energy_system import (
-    LOAD_SHAPES,
     city_pv_balance,
     grid_emission_factor,
     grid_nonfossil_share,
     learned_price,
     load_profiles,
-    self_consumption_table,
+    self_consumption_tables,
 )
 from abm.energy_use import FUELS, EnergyUse
 from abm.population import synthesize_households
@@ -76,10 +75,7 @@ class SuqianModel(mesa.Model):
         self.economy = economy_path(v)
         self.factors = EmissionFactors.from_values(v)
         self.profiles = load_profiles()
-        self.self_consumption = {
-            shape: self_consumption_table(self.profiles, shape, v["storage_hours"], v["storage_round_trip_efficiency"])
-            for shape in LOAD_SHAPES
-        }
+        self.self_consumption = self_consumption_tables(v["storage_hours"], v["storage_round_trip_efficiency"])
 
         self.government = Government(self, v)
         firms = _split_firms(int(v["above_scale_firms"]), {s: v[f"industry_share_2020.{s}"] for s in INDUSTRY_SECTORS})
@@ -88,7 +84,7 @@ class SuqianModel(mesa.Model):
         self.enterprises = Enterprises(
             self, firms, {s: float(self.economy.industry[s][first]) for s in ENTERPRISE_SECTORS}
         )
-        self.households, self.strata = synthesize_households(v, households, self.rng)
+        self.households, _ = synthesize_households(v, households, self.rng)
         self.household_blocks = [HouseholdBlock(self, self.households, slice(0, households))]
         self.fleets = [RoadFleet(self, f) for f in ("city_bus", "taxi", "logistics_truck")] + [InlandShipping(self)]
         self.records: list[YearRecord] = []

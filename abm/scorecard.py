@@ -9,6 +9,7 @@ run's last year are left out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -47,9 +48,14 @@ TARGET_MAP: dict[str, TargetMap] = {
 COLUMNS = ["target_id", "year", "target", "comparison", "unit", "modelled", "met", "first_year_met"]
 
 
-def load_targets() -> pd.DataFrame:
-    """The plan's quantified targets."""
+@lru_cache(maxsize=1)
+def _targets() -> pd.DataFrame:
     return pd.read_csv(data_path("source", "targets.csv"), dtype={"year": "Int64"})
+
+
+def load_targets() -> pd.DataFrame:
+    """The plan's quantified targets (read once per process; a copy each call)."""
+    return _targets().copy()
 
 
 def series(trajectory: pd.DataFrame, indicator: str, sector: str = "total") -> pd.Series:

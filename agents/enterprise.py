@@ -1,8 +1,9 @@
 """Enterprises: all firms as one Mesa agent, with firm state in numpy columns.
 
 One row per firm: the 1,705 above-scale industrial firms of the plan's industries and the
-commercial establishments. Each firm has a sector, an output share of its sector, an energy intensity relative to the sector's
-2020 mean, a roof, a hurdle rate and what it has adopted. A firm's energy use by carrier
+commercial establishments. Each firm has a sector, an output share of its sector, an
+energy intensity relative to the sector's 2020 mean, a roof, a hurdle rate and what it
+has adopted. A firm's energy use by carrier
 is the sector's 2020 use scaled by the firm's output share and intensity, by the sector's
 output growth and by autonomous efficiency gains, then changed by what it adopted:
 
@@ -134,9 +135,10 @@ class Enterprises(mesa.Agent):
 
     def _self_consumed(self, ctx: YearContext, ratio: Array, storage: NDArray[np.bool_]) -> Array:
         """Self-consumed share of PV output, on the industrial or the commercial load shape."""
-        industry = self_consumed_share(ctx.self_consumption["industry"], ratio, storage)
-        commerce = self_consumed_share(ctx.self_consumption["commerce"], ratio, storage)
-        return np.where(self.is_industry, industry, commerce)
+        share = np.empty(self.firms)
+        for shape, rows in (("industry", self.is_industry), ("commerce", ~self.is_industry)):
+            share[rows] = self_consumed_share(ctx.self_consumption[shape], ratio[rows], storage[rows])
+        return share
 
     def energy(self, ctx: YearContext) -> FirmEnergy:
         """Each firm's energy use this year."""

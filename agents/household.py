@@ -76,10 +76,11 @@ def household_demand(h: HouseholdTable, ctx: YearContext, rows: NDArray[np.intp]
 
 
 class HouseholdBlock(mesa.Agent):
-    """A block of simulated households (contiguous rows of the household table).
+    """A block of simulated households: whole strata, contiguous rows of the household table.
 
-    The model makes one block of the whole city by default; the block's households keep
-    their county, urban/rural stratum and neighbourhood, which is what the rules use.
+    The model makes one block of the whole city; the block's households keep their county,
+    urban/rural stratum and neighbourhood, which is what the rules use. A block must hold
+    whole strata, so that no neighbourhood or stratum is split between blocks.
     """
 
     def __init__(self, model: mesa.Model, table: HouseholdTable, rows: slice):

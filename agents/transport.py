@@ -91,7 +91,10 @@ class RoadFleet(TransportFleet):
         keep = np.flatnonzero(self.age < self.life)
         target = round(self.vehicles_2020 * self.activity_factor(ctx))
         if keep.shape[0] > target:  # a shrinking fleet retires its oldest vehicles first
-            keep = keep[np.argsort(-self.age[keep], kind="stable")[keep.shape[0] - target :]]
+            # the youngest `target` vehicles stay; the index breaks ties between vehicles of one
+            # age, so the kept set does not depend on how the partition is computed
+            key = self.age[keep] + keep * (1e-9 / max(len(self.age), 1))
+            keep = keep[np.argpartition(key, target - 1)[:target]] if target > 0 else keep[:0]
         buys = max(target - keep.shape[0], 0)
         fuel_factor = (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
         km = self._p(ctx, "km")

@@ -309,3 +309,19 @@ def test_anchored_paths_and_learning():
     assert grid_emission_factor(values, 2030) == pytest.approx(values["grid_ef_2030"])
     assert learned_price(100.0, 10.0, 0.0, 2022) == pytest.approx(81.0)
     assert learned_price(100.0, 10.0, 90.0, 2040) == 90.0
+
+
+def test_single_case_dispatch_matches_the_array_dispatch():
+    """The plain-float dispatch of the city balance gives the array version's numbers."""
+    from abm.energy_system import _dispatch_day, _dispatch_one, load_profiles
+
+    profiles = load_profiles()
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        pv = profiles.pv * rng.uniform(0, 20_000) * 1064
+        load = sum(profiles.loads[k] * rng.uniform(1e5, 2e7) for k in profiles.loads)
+        storage, export = rng.uniform(0, 5_000), rng.uniform(0, 3_000)
+        used, curtailed = _dispatch_day(pv[None], load[None], np.array([storage]), 0.85, export)
+        one_used, one_curtailed = _dispatch_one(pv.tolist(), load.tolist(), storage, 0.85, export)
+        assert one_used == pytest.approx(used[0], rel=1e-12)
+        assert one_curtailed == pytest.approx(curtailed[0], rel=1e-12, abs=1e-6)
