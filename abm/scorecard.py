@@ -87,11 +87,13 @@ def scorecard(trajectory: pd.DataFrame) -> pd.DataFrame:
     """One row per determined target: target, modelled value in the target year, met, first year met."""
     rows = []
     last_year = int(trajectory["year"].max())
+    indicators = trajectory["indicator"].to_numpy()
+    subset = trajectory[np.isin(indicators, [m.indicator for m in TARGET_MAP.values()])]
     for target in load_targets().itertuples(index=False):
         mapping = TARGET_MAP.get(target.id)
         if mapping is None or pd.isna(target.value) or int(target.year) > last_year:
             continue
-        s = series(trajectory, mapping.indicator, mapping.sector)
+        s = series(subset, mapping.indicator, mapping.sector)
         if mapping.change_from is not None:
             s = 100.0 * (s / s.loc[mapping.change_from] - 1.0)
         year = int(target.year)
