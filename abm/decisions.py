@@ -74,8 +74,12 @@ def benefit_cost_logit(
     benefit = np.asarray(benefit, dtype=np.float64)
     cost = np.asarray(annual_cost, dtype=np.float64)
     scale = np.abs(benefit) + np.abs(cost)
-    x = np.where(scale > 0, (benefit - cost) / np.where(scale > 0, scale, 1.0), 0.0)
-    return 1.0 / (1.0 + np.exp(-(asc + sensitivity * x)))
+    x = np.divide(benefit - cost, scale, out=np.zeros(np.broadcast(benefit, cost).shape), where=scale > 0)
+    x *= -sensitivity
+    x -= asc
+    np.exp(x, out=x)
+    x += 1.0
+    return np.reciprocal(x, out=x)
 
 
 @rule("bass_hazard")

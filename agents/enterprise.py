@@ -119,6 +119,13 @@ class Enterprises(mesa.Agent):
         self.recycling = np.zeros(n, dtype=bool)
         self.green_power = np.zeros(n, dtype=bool)
         self.entered = np.full(n, int(v["start_year"]), dtype=np.int32)
+        self._crf: dict[float, Array] = {}
+
+    def _annuity(self, lifetime: float) -> Array:
+        """Capital recovery factor of every firm at its own hurdle rate (cached per lifetime)."""
+        if lifetime not in self._crf:
+            self._crf[lifetime] = capital_recovery_factor(self.hurdle, lifetime)
+        return self._crf[lifetime]
 
     @property
     def firms(self) -> int:
@@ -188,7 +195,7 @@ class Enterprises(mesa.Agent):
         sc = self._self_consumed(ctx, ratio, self.has_storage)
         pv_benefit = gen * (sc * tariff + (1.0 - sc) * v["pv_export_price"])
         pv_capex = ctx.pv_price * v["ci_pv_price_factor"] - inst.pv_subsidy * mult
-        pv_cost = self.roof_kw * (pv_capex * capital_recovery_factor(self.hurdle, v["pv_lifetime"]) + v["pv_om_cost"])
+        pv_cost = self.roof_kw * (pv_capex * self._annuity(v["pv_lifetime"]) + v["pv_om_cost"])
         p_pv = opportunity(self.has_pv) * logit(pv_benefit, pv_cost, v["asc.enterprise_pv"], beta)
         adopts_pv = draw_adoption(rng, ~self.has_pv, p_pv)
 
@@ -199,7 +206,7 @@ class Enterprises(mesa.Agent):
         extra_pv = np.where(self.has_pv, gen * (sc_with - sc), 0.0)
         spread = v["peak_valley_spread"] + inst.storage_discharge_incentive * mult
         storage_benefit = discharged * spread + extra_pv * (tariff - v["pv_export_price"])
-        storage_annuity = capital_recovery_factor(self.hurdle, v["storage_lifetime"])
+        storage_annuity = self._annuity(v["storage_lifetime"])
         storage_cost = kwh * (ctx.storage_price - inst.storage_subsidy * mult) * storage_annuity
         p_storage = opportunity(self.has_storage) * logit(storage_benefit, storage_cost, v["asc.storage"], beta)
         adopts_storage = draw_adoption(rng, ~self.has_storage, p_storage)
@@ -216,7 +223,7 @@ class Enterprises(mesa.Agent):
         retrofit_annual = (
             retrofit_capex
             * (1.0 - inst.efficiency_retrofit_subsidy * mult)
-            * capital_recovery_factor(self.hurdle, v["efficiency_retrofit_lifetime"])
+            * self._annuity(v["efficiency_retrofit_lifetime"])
         )
         p_retrofit = opportunity(self.retrofitted) * logit(
             v["efficiency_retrofit_saving"] * bill, retrofit_annual, v["asc.efficiency_retrofit"], beta
@@ -228,7 +235,7 @@ class Enterprises(mesa.Agent):
         fuel_replaced = (e.coal + e.gas) * low
         added_kwh = fuel_replaced * v["kwh_per_tce"] * v["chp_heat_efficiency"] / v["industrial_heat_pump_cop"]
         heat_benefit = low * (e.coal * coal_price + e.gas * gas_price) - added_kwh * tariff
-        heat_annuity = capital_recovery_factor(self.hurdle, v["electrified_heat_lifetime"])
+        heat_annuity = self._annuity(v["electrified_heat_lifetime"])
         heat_cost = fuel_replaced * v["electrified_heat_cost"] * heat_annuity
         p_heat = opportunity(self.electrified) * logit(heat_benefit, heat_cost, v["asc.electrified_heat"], beta)
         adopts_heat = draw_adoption(rng, ~self.electrified & (fuel_replaced > 0), p_heat)
