@@ -53,6 +53,8 @@ def emissions_figure(trajectory: pd.DataFrame, title: str, path: Path) -> None:
     )
     ax.plot(net.index, net.to_numpy(), color="dimgray", ls=":", lw=1.6, label="Net of carbon sinks")
     year, level = peak(trajectory)
+    top = max(float(wide.sum(axis=1).max()), float(territorial.max()))
+    ax.set_ylim(bottom=min(0.0, float(net.min()) * 1.1), top=top * 1.1)  # room for the peak label
     ax.axvline(2030, color="firebrick", lw=1.2, ls="-.")
     ax.text(2030.3, ax.get_ylim()[1] * 0.97, "2030: peak target", color="firebrick", va="top", fontsize=9)
     ax.scatter([year], [level], s=70, color="black", zorder=5)
@@ -65,7 +67,6 @@ def emissions_figure(trajectory: pd.DataFrame, title: str, path: Path) -> None:
         weight="bold",
     )
     ax.set_xlim(wide.index.min(), wide.index.max())
-    ax.set_ylim(bottom=min(0.0, float(net.min()) * 1.1))
     ax.set_xlabel("Year")
     ax.set_ylabel("CO2 including net imported electricity (Mt)")
     ax.set_title(title)

@@ -166,9 +166,11 @@ class SuqianModel(mesa.Model):
         uses["agriculture"] = agriculture
         uses["waste"] = waste
 
-        rooftop_kw = hh.pv_kw + sum(s.pv_kw for s in sectors.values())
+        firm_pv_kw = sum(s.pv_kw for s in sectors.values())
+        firm_storage_kwh = sum(s.storage_kwh for s in sectors.values())
+        rooftop_kw = hh.pv_kw + firm_pv_kw
         pv_mw = inst.utility_pv_mw + rooftop_kw / 1000.0
-        storage_mwh = inst.grid_storage_mwh + sum(s.storage_kwh for s in sectors.values()) / 1000.0
+        storage_mwh = inst.grid_storage_mwh + firm_storage_kwh / 1000.0
         loads = {
             "industry": sum(uses[s].electricity for s in INDUSTRY_SECTORS) + agriculture.electricity,
             "commerce": uses["buildings_commercial"].electricity,
@@ -233,11 +235,11 @@ class SuqianModel(mesa.Model):
             pv_mw={
                 "utility": inst.utility_pv_mw,
                 "households": hh.pv_kw / 1000.0,
-                "enterprises": sum(s.pv_kw for s in sectors.values()) / 1000.0,
+                "enterprises": firm_pv_kw / 1000.0,
             },
             storage_mwh={
                 "grid": inst.grid_storage_mwh,
-                "enterprises": sum(s.storage_kwh for s in sectors.values()) / 1000.0,
+                "enterprises": firm_storage_kwh / 1000.0,
             },
             subsidies=dict(ctx.ledger.claims),
             household_car_purchases=sum(b.car_purchases for b in self.household_blocks),

@@ -34,7 +34,6 @@ from abm.energy_use import EnergyUse
 from abm.population import HouseholdTable
 
 Array = NDArray[np.float64]
-_ALL = slice(None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +47,8 @@ class HouseholdDemand:
     size_factor: Array
 
 
-def household_demand(h: HouseholdTable, ctx: YearContext, rows: NDArray[np.intp] | slice = _ALL) -> HouseholdDemand:
-    """Electricity (kWh) and cooking/heating fuel (tce) each household (of ``rows``) needs this year."""
+def household_demand(h: HouseholdTable, ctx: YearContext, rows: NDArray[np.intp]) -> HouseholdDemand:
+    """Electricity (kWh) and cooking/heating fuel (tce) the households ``rows`` each need this year."""
     v = ctx.values
     size = h.size[rows].astype(np.float64)
     urban = h.urban[rows]
