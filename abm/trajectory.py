@@ -46,6 +46,7 @@ def record_rows(r: YearRecord) -> list[tuple[int, str, str, float, str]]:
     add("households", "total", r.households.households, "households")
     add("residents", "total", r.residents, "persons")
     add("household_members", "total", r.households.persons, "persons")
+    add("urbanisation_rate", "total", _share(r.households.urban_persons, r.households.persons), "% of household members")
 
     # energy by carrier and sector
     for carrier in CARRIERS:
@@ -100,6 +101,7 @@ def record_rows(r: YearRecord) -> list[tuple[int, str, str, float, str]]:
         "co2_avoided_by_recycling", "buildings_residential", hh.recycling_co2_avoided_t * MT, "MtCO2 (outside the city)"
     )
     add("ev_stock", "transport", hh.evs + sum(f.electric for f in r.fleets.values()), "vehicles")
+    add("private_cars", "transport", hh.cars_total, "vehicles")
     add("ev_share_of_private_cars", "transport", _share(hh.evs, hh.cars_total), "%")
     purchases = r.household_car_purchases + sum(f.purchases for f in r.fleets.values())
     ev_purchases = r.household_ev_purchases + sum(f.electric_purchases for f in r.fleets.values())

@@ -99,8 +99,10 @@ class Enterprises(mesa.Agent):
         # energy of a firm at intensity 1: sector energy x output share / sector's mean intensity
         mean_intensity = np.bincount(self.sector, self.output_share * self.intensity, per_sector)[self.sector]
         unit = {"coal": 1e4, "gas": 1e4, "oil": 1e4, "heat": 1e4, "electricity": 1e8}
+        scale = {c: v["base_year_fuel_scale"] for c in ("coal", "gas", "oil")}
+        scale |= {"heat": 1.0, "electricity": v["base_year_electricity_scale"]}
         self.base = {
-            c: of_sector([v[f"energy_2020.{s}.{c}"] * unit[c] for s in self.sectors])
+            c: of_sector([v[f"energy_2020.{s}.{c}"] * unit[c] * scale[c] for s in self.sectors])
             * self.output_share
             / mean_intensity
             for c in CARRIERS

@@ -265,6 +265,7 @@ class HouseholdSummary:
     recycling_co2_avoided_t: float
     waste_t: float
     persons: float
+    urban_persons: float
 
 
 def household_energy(h: HouseholdTable, ctx: YearContext) -> HouseholdSummary:
@@ -333,6 +334,8 @@ def household_energy(h: HouseholdTable, ctx: YearContext) -> HouseholdSummary:
     sorting = total(h.sorting)
     size = h.size.astype(np.float64)
     persons = uniform * float(size.sum()) if uniform is not None else float(np.dot(size, w))
+    urban_size = np.where(h.urban, size, 0.0)
+    urban_persons = uniform * float(urban_size.sum()) if uniform is not None else float(np.dot(urban_size, w))
     return HouseholdSummary(
         residential=residential,
         cars=cars,
@@ -351,4 +354,5 @@ def household_energy(h: HouseholdTable, ctx: YearContext) -> HouseholdSummary:
         recycling_co2_avoided_t=sorting * v["sorted_recyclables"] * v["recycling_co2_saving"],
         waste_t=persons * v["msw_per_person"],
         persons=persons,
+        urban_persons=urban_persons,
     )
