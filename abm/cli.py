@@ -1,8 +1,9 @@
-"""Command line: ``suqian-abm run | scenarios | parameters``."""
+"""Command line: ``suqian-abm run | scenarios | parameters | validate | calibrate | predict``."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -53,8 +54,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a lever, uncertainty or parameter (repeatable)",
     )
     run.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
+    run.add_argument(
+        "--uncalibrated", action="store_true", help="use the registry defaults, not the shipped calibration"
+    )
 
     sub.add_parser("scenarios", help="list the built-in scenarios")
+
+    val = sub.add_parser("validate", help="score a history run against an observed-data file")
+    val.add_argument("--observed", type=Path, default=None, help="observed data CSV (default: the shipped file)")
+    val.add_argument("--out", type=Path, required=True, help="output folder for validation.csv and summary.csv")
+    val.add_argument(
+        "--params",
+        type=Path,
+        default=None,
+        help="calibration.toml, scenario .toml or posterior .csv to take parameters from (default: shipped calibration)",
+    )
+    val.add_argument("--seed", type=_positive_int, default=1, help="random seed (default: 1)")
+    val.add_argument("--households", type=_positive_int, default=DEFAULT_HOUSEHOLDS, help="simulated households")
+
+    cal = sub.add_parser("calibrate", help="fit the uncertain parameters to the observations (ABC-SMC)")
+    cal.add_argument("--out", type=Path, required=True, help="output folder")
+    cal.add_argument("--quick", action="store_true", help="a small budget: checks the machinery in about a minute")
+    cal.add_argument("--workers", type=_positive_int, default=None, help="processes (default: all cores)")
+    cal.add_argument("--scheduler", default=None, help="address of a Dask scheduler to run simulations on")
+    cal.add_argument("--observed", type=Path, default=None, help="observed data CSV (default: the shipped file)")
+    cal.add_argument("--seed", type=_positive_int, default=1, help="random seed (default: 1)")
+    cal.add_argument("--households", type=_positive_int, default=DEFAULT_HOUSEHOLDS, help="simulated households")
+    cal.add_argument("--population", type=_positive_int, default=None, help="particles per generation")
+    cal.add_argument("--generations", type=_positive_int, default=None, help="most generations")
+    cal.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
+    cal.add_argument("--adopt", action="store_true", help="install the result as the default calibration")
+
+    pred = sub.add_parser("predict", help="project a scenario with posterior parameter draws and seeds")
+    pred.add_argument("--scenario", default="plan", help="built-in scenario name or .toml path (default: plan)")
+    pred.add_argument("--members", type=_positive_int, default=100, help="posterior draws (default: 100)")
+    pred.add_argument("--posterior", type=Path, default=None, help="posterior .csv (default: shipped calibration)")
+    pred.add_argument("--seed", type=_positive_int, default=1, help="root seed (default: 1)")
+    pred.add_argument("--households", type=_positive_int, default=DEFAULT_HOUSEHOLDS, help="simulated households")
+    pred.add_argument("--workers", type=_positive_int, default=None, help="processes (default: all cores)")
+    pred.add_argument("--out", type=Path, required=True, help="output folder")
+    pred.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
 
     params = sub.add_parser("parameters", help="list the parameter registry")
     params.add_argument("--kind", choices=["lever", "uncertainty", "parameter"], help="only this kind")
@@ -66,7 +105,7 @@ def _run(args: argparse.Namespace) -> int:
     from abm.outputs import write_outputs
     from abm.run import run
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, calibrated=not args.uncalibrated)
     if args.settings:
         scenario = scenario.with_settings(parse_assignments(args.settings))
     if args.households < MIN_HOUSEHOLDS:
@@ -103,6 +142,87 @@ def _parameters(args: argparse.Namespace) -> int:
     return 0
 
 
+def _workers(requested: int | None) -> int:
+    return requested if requested else max(1, os.cpu_count() or 1)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from calibration.validation import read_parameters, validate, write_validation
+
+    if args.households < MIN_HOUSEHOLDS:
+        raise ScenarioError(f"--households must be at least {MIN_HOUSEHOLDS}, got {args.households}")
+    params = read_parameters(args.params) if args.params else None
+    table, summary, skipped = validate(args.observed, params, args.seed, args.households)
+    write_validation(table, summary, skipped, args.out)
+    print(summary.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
+    print(f"{len(table)} observations compared, {len(skipped)} not covered by the map; written to {args.out}")
+    return 0
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    import shlex
+
+    from calibration.abc import Budget
+    from calibration.workflow import Settings, calibrate, write_calibration
+
+    if args.out.exists() and not args.overwrite:
+        raise FileExistsError(f"output folder {args.out} exists; choose another --out or pass --overwrite")
+    budget = Budget.quick() if args.quick else Budget()
+    if args.population or args.generations:
+        budget = Budget(
+            **{
+                **budget.__dict__,
+                **({"population_size": args.population} if args.population else {}),
+                **({"max_generations": args.generations} if args.generations else {}),
+            }
+        )
+    settings = Settings(
+        budget=budget,
+        workers=_workers(args.workers),
+        scheduler=args.scheduler,
+        households=args.households,
+        seed=args.seed,
+        band_draws=8 if args.quick else 40,
+        projection_members=4 if args.quick else 60,
+        observed=str(args.observed) if args.observed else None,
+        command="suqian-abm " + shlex.join(sys.argv[1:] if sys.argv[0].endswith("suqian-abm") else ["calibrate"]),
+    )
+    result = calibrate(settings)
+    write_calibration(result, args.out, overwrite=args.overwrite, adopt=args.adopt)
+    print(result.fit.summary()[["parameter", "posterior_median", "posterior_q05", "posterior_q95", "contraction"]]
+          .to_string(index=False, float_format=lambda v: f"{v:.4g}"))  # fmt: skip
+    for p in result.projections:
+        print(f"{p.scenario}: probability of peaking by 2030 {p.probability_of_peak_by(2030):.2f}")
+    print(f"written to {args.out}" + (" and installed as the default calibration" if args.adopt else ""))
+    return 0
+
+
+def _predict(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from abm.calibrated import posterior_file
+    from experiments.posterior_predictive import project, write_projection
+
+    if args.out.exists() and not args.overwrite:
+        raise FileExistsError(f"output folder {args.out} exists; choose another --out or pass --overwrite")
+    path = args.posterior or posterior_file()
+    if not path.exists():
+        raise FileNotFoundError(f"posterior sample not found: {path} (run `suqian-abm calibrate --adopt` first)")
+    load_scenario(args.scenario)  # fail early on a bad scenario
+    projection = project(
+        args.scenario, pd.read_csv(path), args.members, args.seed, args.households, _workers(args.workers)
+    )
+    write_projection(projection, args.out, overwrite=args.overwrite)
+    summary = projection.summary()
+    print(
+        f"{summary['scenario']}: peak year median {summary['peak_year_median']:.0f} "
+        f"(5-95 %: {summary['peak_year_q05']:.0f}-{summary['peak_year_q95']:.0f}), "
+        f"probability of peaking by 2030 {summary['probability_peak_by_2030']:.2f}"
+    )
+    print(f"written to {args.out}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``suqian-abm`` command; returns the exit status."""
     args = build_parser().parse_args(argv)
@@ -111,6 +231,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "scenarios":
             return _scenarios()
+        if args.command == "validate":
+            return _validate(args)
+        if args.command == "calibrate":
+            return _calibrate(args)
+        if args.command == "predict":
+            return _predict(args)
         return _parameters(args)
     except (ScenarioError, ParameterValueError, RegistryError, FileExistsError, FileNotFoundError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)

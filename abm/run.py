@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from abm import __version__
+from abm.calibrated import calibration_info
 from abm.model import DEFAULT_HOUSEHOLDS, SuqianModel
 from abm.population import MIN_HOUSEHOLDS
 from abm.scenario import Scenario, load_scenario
@@ -53,6 +54,7 @@ class RunResult:
                 "levers": self.scenario.levers(),
                 "values": dict(self.scenario.values),
             },
+            "calibration": calibration_info() if self.scenario.calibrated else None,
             "seed": self.seed,
             "household_agents": self.households,
             "years": [int(self.trajectory["year"].min()), int(self.trajectory["year"].max())],

@@ -14,6 +14,10 @@ A scenario file is TOML::
 Every key is checked against the registry: unknown keys, keys in the wrong section,
 values of the wrong type and values out of range are rejected with a message naming
 the file, the key and the allowed range. ``--set name=value`` goes through the same check.
+
+A parameter's value is, in order of precedence: the scenario's setting, the shipped
+calibration's point estimate (``abm/calibrated.py``; skipped with ``calibrated=False``)
+and the registry default.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
+from abm.calibrated import calibrated_values, calibration_file
 from abm.parameters import ParameterValueError, Registry, registry
 
 SECTIONS = {"levers": "lever", "uncertainties": "uncertainty", "parameters": "parameter"}
@@ -55,6 +60,7 @@ class Scenario:
     origin: str
     settings: Mapping[str, float]
     values: Mapping[str, float] = field(repr=False)
+    calibrated: bool = True
 
     def __getitem__(self, name: str) -> float:
         return self.values[name]
@@ -65,7 +71,7 @@ class Scenario:
         merged = dict(self.settings)
         for key, value in settings.items():
             merged[key] = _check(reg, key, value, where, section=None)
-        return _resolve(self.name, self.description, self.origin, merged, reg)
+        return _resolve(self.name, self.description, self.origin, merged, reg, self.calibrated)
 
     def levers(self) -> dict[str, float]:
         """Resolved value of every lever."""
@@ -114,16 +120,26 @@ def _check(reg: Registry, key: str, value: object, where: str, section: str | No
         raise ScenarioError(str(err)) from None
 
 
-def _resolve(name: str, description: str, origin: str, settings: dict[str, float], reg: Registry) -> Scenario:
+def _resolve(
+    name: str, description: str, origin: str, settings: dict[str, float], reg: Registry, calibrated: bool
+) -> Scenario:
     values = reg.defaults()
+    if calibrated:
+        for key, value in calibrated_values().items():
+            if key not in reg:
+                raise ScenarioError(f"{calibration_file()}: calibrated parameter '{key}' is not in the registry")
+            values[key] = _check(reg, key, value, str(calibration_file()), section=None)
     values.update(settings)
     if values["policy_start_year"] > values["end_year"]:
         raise ScenarioError(f"{origin}: policy_start_year is after end_year")
-    return Scenario(name, description, origin, MappingProxyType(dict(settings)), MappingProxyType(values))
+    return Scenario(name, description, origin, MappingProxyType(dict(settings)), MappingProxyType(values), calibrated)
 
 
-def parse_scenario(data: Mapping[str, object], origin: str) -> Scenario:
-    """Validate the contents of a scenario file (already parsed) and resolve it."""
+def parse_scenario(data: Mapping[str, object], origin: str, calibrated: bool = True) -> Scenario:
+    """Validate the contents of a scenario file (already parsed) and resolve it.
+
+    ``calibrated`` applies the shipped calibration's point estimates under the file's settings.
+    """
     reg = registry()
     unknown = set(data) - TOP_LEVEL
     if unknown:
@@ -142,11 +158,11 @@ def parse_scenario(data: Mapping[str, object], origin: str) -> Scenario:
             raise ScenarioError(f"{origin}: [{section}] must be a table of name = number")
         for key, value in table.items():
             settings[key] = _check(reg, key, value, f"{origin} [{section}]", section)
-    return _resolve(name, description, origin, settings, reg)
+    return _resolve(name, description, origin, settings, reg, calibrated)
 
 
-def load_scenario(name_or_path: str | Path) -> Scenario:
-    """Load a built-in scenario by name or a scenario file by path."""
+def load_scenario(name_or_path: str | Path, calibrated: bool = True) -> Scenario:
+    """Load a built-in scenario by name or a scenario file by path (``calibrated``: see parse_scenario)."""
     text = str(name_or_path)
     path = Path(text)
     if not text.endswith(".toml") and not path.exists():
@@ -162,7 +178,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{path}: not valid TOML: {err}") from None
-    return parse_scenario(data, str(path))
+    return parse_scenario(data, str(path), calibrated)
 
 
 def parse_assignments(pairs: Iterable[str]) -> dict[str, str]:

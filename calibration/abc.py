@@ -1,0 +1,350 @@
+"""Fitting the uncertain parameters to the observed years with ABC-SMC (pyabc).
+
+Approximate Bayesian computation suits a stochastic model without a likelihood: a
+parameter set is accepted when a history run (``calibration/simulate.py``) lands close
+enough to the observations, and sequential Monte Carlo tightens "close enough" from
+generation to generation. Closeness is the root weighted mean square of each fitted
+observation's error in units of its tolerance (``calibration/mapping.py``): a distance
+of 1 means every fitted value is, on average, at the edge of its tolerance.
+
+Priors are uniform over each parameter's range in the registry. Simulations run on this
+machine's cores (``workers``) or on a Dask cluster (``scheduler``). Each simulation draws
+its own seed from the sampler's generator, so the fit's noise includes the model's.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from abm.model import DEFAULT_HOUSEHOLDS
+from abm.parameters import registry
+from abm.scenario import Scenario
+from calibration.mapping import Comparison, TrajectoryLookup, distance, modelled_value, normalised_error
+from calibration.simulate import simulate
+
+PARAMETER_LIST = Path(__file__).parent / "data" / "calibrated_parameters.csv"
+
+
+class CalibrationError(ValueError):
+    """A calibration cannot be set up; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prior:
+    """Uniform prior of one parameter over its registry range."""
+
+    name: str
+    low: float
+    high: float
+    unit: str
+
+
+def calibrated_parameters(path: Path | str | None = None) -> list[Prior]:
+    """Parameters to fit (``calibration/data/calibrated_parameters.csv``) with their priors."""
+    path = Path(path) if path is not None else PARAMETER_LIST
+    if not path.exists():
+        raise CalibrationError(f"list of calibrated parameters not found: {path}")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if "name" not in table.columns:
+        raise CalibrationError(f"{path}: needs a 'name' column")
+    reg = registry()
+    priors = []
+    for line, name in enumerate(table["name"], start=2):
+        if name not in reg:
+            raise CalibrationError(f"{path}: line {line}: '{name}' is not in the parameter registry")
+        p = reg[name]
+        if p.low is None or p.high is None or not p.high > p.low:
+            raise CalibrationError(f"{path}: line {line}: '{name}' has no range in the registry to fit over")
+        if p.unit == "switch":
+            raise CalibrationError(f"{path}: line {line}: '{name}' is a switch; only numbers can be fitted")
+        priors.append(Prior(name, float(p.low), float(p.high), p.unit))
+    if len({p.name for p in priors}) != len(priors):
+        raise CalibrationError(f"{path}: a parameter is listed twice")
+    return priors
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """How long a fit may run."""
+
+    population_size: int = 300
+    max_generations: int = 12
+    min_epsilon: float = 0.3
+    min_acceptance_rate: float = 0.01
+    max_simulations: int = 60_000
+    max_minutes: float = 11.0
+
+    @classmethod
+    def quick(cls) -> Budget:
+        """A few hundred simulations: enough to exercise the machinery, not to trust the result."""
+        return cls(population_size=40, max_generations=3, max_simulations=2_000, max_minutes=3.0)
+
+
+class HistoryModel:
+    """pyabc model: parameters in, modelled values of the fitted observations out (picklable)."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        priors: Sequence[Prior],
+        items: Sequence[Comparison],
+        households: int,
+        fixed: Mapping[str, float] | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.names = [p.name for p in priors]
+        self.items = list(items)
+        self.households = households
+        self.fixed = dict(fixed or {})
+
+    def values(self, particle: Mapping[str, float]) -> dict[str, float]:
+        """Registry names and values of one particle (pyabc keys are p0, p1, ...)."""
+        values = dict(self.fixed)
+        values.update({name: float(particle[f"p{i}"]) for i, name in enumerate(self.names)})
+        return values
+
+    def __call__(self, particle: Mapping[str, float]) -> dict[str, np.ndarray]:
+        seed = int(np.random.randint(0, 2**31 - 1))
+        trajectory = simulate(self.scenario, self.values(particle), seed, self.households)
+        lookup = TrajectoryLookup(trajectory)
+        return {"modelled": np.array([modelled_value(c, lookup) for c in self.items])}
+
+
+class WeightedDistance:
+    """pyabc distance: root weighted mean square of normalised errors."""
+
+    def __init__(self, items: Sequence[Comparison]) -> None:
+        self.items = list(items)
+        self.weights = np.array([c.weight for c in self.items])
+
+    def errors(self, modelled: np.ndarray) -> np.ndarray:
+        """Normalised error of each comparison."""
+        return np.array([normalised_error(c, m) for c, m in zip(self.items, modelled, strict=True)])
+
+    def __call__(self, x: Mapping[str, Any], x0: Mapping[str, Any]) -> float:
+        return distance(self.errors(np.asarray(x["modelled"], dtype=float)), self.weights)
+
+
+@dataclass
+class Generation:
+    """Progress of one ABC-SMC generation."""
+
+    t: int
+    epsilon: float
+    accepted: int
+    simulations: int
+    acceptance_rate: float
+    seconds: float
+
+
+@dataclass
+class Fit:
+    """Result of a fit: the weighted posterior sample and how it was reached."""
+
+    priors: list[Prior]
+    posterior: pd.DataFrame  # one column per parameter plus "weight"
+    generations: list[Generation]
+    items: list[Comparison]
+    cutoff: int
+    households: int
+    budget: Budget
+    seconds: float
+    sampler: str
+    fixed: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def simulations(self) -> int:
+        """Simulations run in all generations."""
+        return sum(g.simulations for g in self.generations)
+
+    def summary(self) -> pd.DataFrame:
+        """Per parameter: prior range, posterior weighted quantiles and how much the data narrowed it."""
+        w = self.posterior["weight"].to_numpy()
+        rows = []
+        for p in self.priors:
+            x = self.posterior[p.name].to_numpy()
+            q05, q50, q95 = weighted_quantiles(x, w, (0.05, 0.5, 0.95))
+            mean = float(np.sum(w * x))
+            sd = float(np.sqrt(np.sum(w * (x - mean) ** 2)))
+            prior_sd = (p.high - p.low) / np.sqrt(12.0)
+            rows.append(
+                {
+                    "parameter": p.name,
+                    "unit": p.unit,
+                    "prior_low": p.low,
+                    "prior_high": p.high,
+                    "posterior_median": q50,
+                    "posterior_q05": q05,
+                    "posterior_q95": q95,
+                    "posterior_sd": sd,
+                    "contraction": 1.0 - (sd / prior_sd) ** 2,
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+def weighted_quantiles(x: np.ndarray, w: np.ndarray, qs: Sequence[float]) -> list[float]:
+    """Quantiles of a weighted sample (inverse of the weighted empirical distribution)."""
+    order = np.argsort(x)
+    xs, ws = x[order], w[order]
+    cum = np.cumsum(ws) / ws.sum()
+    return [float(xs[min(np.searchsorted(cum, q), len(xs) - 1)]) for q in qs]
+
+
+def _sampler(workers: int, scheduler: str | None) -> tuple[Any, str]:
+    import pyabc
+
+    if scheduler:
+        from distributed import Client
+
+        client = Client(scheduler)
+        return pyabc.sampler.DaskDistributedSampler(dask_client=client, batch_size=4), f"dask {scheduler}"
+    if workers <= 1:
+        return pyabc.sampler.SingleCoreSampler(), "1 process"
+    return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers), f"{workers} processes"
+
+
+def _progress_printer(budget: Budget, stream: Any = sys.stderr) -> Callable[[Generation, float], None]:
+    def show(g: Generation, elapsed: float) -> None:
+        done = g.t + 1
+        width = 24
+        filled = int(width * done / budget.max_generations)
+        per_gen = elapsed / done
+        left = per_gen * (budget.max_generations - done)
+        start = "\r" if stream.isatty() else ""
+        print(
+            f"{start}[{'#' * filled}{'.' * (width - filled)}] generation {done}/{budget.max_generations}  "
+            f"epsilon {g.epsilon:.3g}  accepted {g.accepted}/{g.simulations}  "
+            f"{elapsed:.0f} s elapsed, at most ~{left:.0f} s left",
+            end="\n" if done >= budget.max_generations or not stream.isatty() else "",
+            file=stream,
+            flush=True,
+        )
+
+    return show
+
+
+def fit(
+    scenario: Scenario,
+    items: Sequence[Comparison],
+    priors: Sequence[Prior],
+    database: Path,
+    budget: Budget | None = None,
+    households: int = DEFAULT_HOUSEHOLDS,
+    workers: int = 2,
+    scheduler: str | None = None,
+    cutoff: int = 9999,
+    seed: int = 1,
+    progress: bool = True,
+    fixed: Mapping[str, float] | None = None,
+) -> Fit:
+    """Run ABC-SMC over ``priors`` against the comparisons of ``items`` with a positive weight.
+
+    ``database`` is pyabc's SQLite file (created or replaced); ``fixed`` holds parameter
+    values set for every simulation (a parameter-recovery test sets the truth this way).
+    """
+    import pyabc
+
+    budget = budget or Budget()
+    fitted = [c for c in items if c.weight > 0 and c.year <= cutoff]
+    if not fitted:
+        raise CalibrationError(f"no observation with a positive weight up to {cutoff} to fit")
+    if not priors:
+        raise CalibrationError("no parameter to fit")
+    for name in ("ABC", "ABC.Sampler", "ABC.History", "ABC.Distance", "ABC.Epsilon", "ABC.Population"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    np.random.seed(seed)
+    model = HistoryModel(scenario, priors, fitted, households, fixed)
+    dist = WeightedDistance(fitted)
+    prior = pyabc.Distribution(**{f"p{i}": pyabc.RV("uniform", p.low, p.high - p.low) for i, p in enumerate(priors)})
+    sampler, sampler_name = _sampler(workers, scheduler)
+    abc = pyabc.ABCSMC(model, prior, dist, population_size=budget.population_size, sampler=sampler)
+    database.parent.mkdir(parents=True, exist_ok=True)
+    if database.exists():
+        database.unlink()
+    abc.new(f"sqlite:///{database.resolve()}", {"modelled": np.array([c.observed for c in fitted])})
+    show = _progress_printer(budget) if progress else None
+    started = time.perf_counter()
+    generations: list[Generation] = []
+    try:
+        t = abc.initialize_components_before_run(
+            minimum_epsilon=budget.min_epsilon,
+            max_nr_populations=budget.max_generations,
+            min_acceptance_rate=budget.min_acceptance_rate,
+            max_total_nr_simulations=budget.max_simulations,
+            max_walltime=timedelta(minutes=budget.max_minutes),
+            min_eps_diff=0.0,
+        )
+        while True:
+            before = time.perf_counter()
+            ret = abc.run_generation(t=t)
+            if not ret["successful"]:
+                break
+            pops = abc.history.get_all_populations()
+            row = pops[pops["t"] == t].iloc[0]
+            g = Generation(
+                t=t,
+                epsilon=float(row["epsilon"]),
+                accepted=budget.population_size,
+                simulations=int(row["samples"]),
+                acceptance_rate=float(ret["acceptance_rate"]),
+                seconds=time.perf_counter() - before,
+            )
+            generations.append(g)
+            if show:
+                show(g, time.perf_counter() - started)
+            if abc.check_terminate(t=t, acceptance_rate=ret["acceptance_rate"]):
+                break
+            t += 1
+    finally:
+        abc.history.done()
+        abc.sampler.stop()
+    if show and generations and len(generations) < budget.max_generations and sys.stderr.isatty():
+        print(file=sys.stderr)
+    if not generations:
+        raise CalibrationError("ABC-SMC produced no generation (no simulation was accepted)")
+    frame, weights = abc.history.get_distribution(m=0, t=abc.history.max_t)
+    posterior = pd.DataFrame({p.name: frame[f"p{i}"].to_numpy() for i, p in enumerate(priors)})
+    posterior["weight"] = np.asarray(weights) / np.sum(weights)
+    return Fit(
+        priors=list(priors),
+        posterior=posterior,
+        generations=generations,
+        items=list(items),
+        cutoff=cutoff,
+        households=households,
+        budget=budget,
+        seconds=time.perf_counter() - started,
+        sampler=sampler_name,
+        fixed=dict(fixed or {}),
+    )
+
+
+def point_estimate(fit_result: Fit, min_contraction: float = 0.3) -> dict[str, float]:
+    """Weighted posterior medians of the parameters the data narrowed by at least ``min_contraction``.
+
+    A parameter whose posterior variance is still near its prior's is not identified by
+    the observations; it keeps its registry default, and its spread stays in the posterior
+    sample used for projections.
+    """
+    summary = fit_result.summary()
+    chosen = summary[summary["contraction"] >= min_contraction]
+    return {r.parameter: float(r.posterior_median) for r in chosen.itertuples(index=False)}
+
+
+def draw(posterior: pd.DataFrame, n: int, rng: np.random.Generator) -> list[dict[str, float]]:
+    """``n`` parameter sets drawn from a weighted posterior sample (with replacement)."""
+    names = [c for c in posterior.columns if c != "weight"]
+    w = posterior["weight"].to_numpy(dtype=float)
+    rows = rng.choice(len(posterior), size=n, replace=True, p=w / w.sum())
+    return [{name: float(posterior[name].iloc[i]) for name in names} for i in rows]

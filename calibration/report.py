@@ -1,0 +1,195 @@
+"""Figures and the markdown report of a calibration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+if TYPE_CHECKING:
+    from calibration.workflow import Calibration
+
+FIT_COLOURS = {"in sample": "#1f77b4", "time split": "#ff7f0e"}
+
+
+def fit_figure(cal: Calibration, path: Path) -> None:
+    """Observed values against posterior draws (median, 5-95 %) for every fitted comparison."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    tables = {"in sample": cal.in_sample, "time split": cal.time_split}
+    shown = cal.in_sample[cal.in_sample["role"].isin(("fit", "proxy"))]
+    panels = list(dict.fromkeys(zip(shown["indicator"], shown["region"], strict=True)))
+    cols = 4
+    rows = int(np.ceil(len(panels) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.1 * rows), squeeze=False)
+    for ax, (indicator, region) in zip(axes.flat, panels, strict=False):
+        for offset, (label, table) in zip((-0.12, 0.12), tables.items(), strict=True):
+            part = table[(table["indicator"] == indicator) & (table["region"] == region)]
+            x = part["year"].to_numpy() + offset
+            err = [part["modelled"] - part["modelled_q05"], part["modelled_q95"] - part["modelled"]]
+            ax.errorbar(x, part["modelled"], yerr=err, fmt="o", color=FIT_COLOURS[label], label=label, ms=5, capsize=3)
+        part = cal.in_sample[(cal.in_sample["indicator"] == indicator) & (cal.in_sample["region"] == region)]
+        ax.scatter(part["year"], part["observed"], marker="D", color="black", zorder=5, label="observed", s=28)
+        ax.axvline(cal.settings.split_year + 0.5, color="grey", lw=0.8, ls=":")
+        ax.set_title(f"{indicator}\n({region})", fontsize=9)
+        ax.set_xticks(sorted(part["year"].unique()))
+        ax.tick_params(labelsize=8)
+    for ax in list(axes.flat)[len(panels) :]:
+        ax.axis("off")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False)
+    fig.suptitle(
+        f"Observed against posterior draws (median and 5-95 %): in sample (fit to {cal.data_cutoff}) "
+        f"and time split (fit to {cal.settings.split_year}; dotted line)",
+        fontsize=11,
+    )
+    fig.tight_layout(rect=(0, 0.04, 1, 0.96))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def posterior_figure(cal: Calibration, path: Path) -> None:
+    """Weighted posterior of each parameter over its prior range (flat = not identified)."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    priors = cal.fit.priors
+    cols = 4
+    rows = int(np.ceil(len(priors) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(4.0 * cols, 2.6 * rows), squeeze=False)
+    for ax, p in zip(axes.flat, priors, strict=False):
+        bins = np.linspace(p.low, p.high, 16)
+        for label, result in (("fit to all", cal.fit), ("fit to split", cal.split_fit)):
+            ax.hist(
+                result.posterior[p.name], bins=bins, weights=result.posterior["weight"], density=True,
+                alpha=0.55, label=label,
+            )  # fmt: skip
+        ax.axhline(1.0 / (p.high - p.low), color="black", lw=1, ls="--", label="prior")
+        ax.set_title(f"{p.name} ({p.unit})", fontsize=8)
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[len(priors) :]:
+        ax.axis("off")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def peak_year_figure(cal: Calibration, path: Path) -> None:
+    """Distribution of the peak year of each projected scenario."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    frame = pd.concat([p.members.assign(scenario=p.scenario) for p in cal.projections], ignore_index=True)
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    sns.histplot(frame, x="peak_year", hue="scenario", discrete=True, multiple="dodge", stat="probability", ax=ax)
+    ax.axvline(2030.5, color="black", ls="--", lw=1)
+    ax.set_xlabel("year of peak CO2 (with net imported electricity)")
+    ax.set_ylabel("share of posterior draws")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_figures(cal: Calibration, folder: Path) -> None:
+    """fit.png, posterior.png and peak_year.png."""
+    fit_figure(cal, folder / "fit.png")
+    posterior_figure(cal, folder / "posterior.png")
+    peak_year_figure(cal, folder / "peak_year.png")
+
+
+def _table(frame: pd.DataFrame, digits: int = 3) -> str:
+    """A markdown table."""
+
+    def cell(v: object) -> str:
+        if isinstance(v, float):
+            return "" if np.isnan(v) else f"{v:.{digits}g}"
+        return str(v)
+
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def write_report(cal: Calibration, score_table: pd.DataFrame, folder: Path) -> None:
+    """report.md: what was fitted, how well, what it implies, and what the data cannot tell."""
+    s = cal.settings
+    summary = cal.fit.summary()
+    chosen = cal.point_estimate()
+    summary["installed"] = [name in chosen for name in summary["parameter"]]
+    params = summary[
+        ["parameter", "unit", "prior_low", "prior_high", "posterior_median", "posterior_q05", "posterior_q95",
+         "contraction", "installed"]
+    ]  # fmt: skip
+    unidentified = summary.loc[~summary["installed"], "parameter"].tolist()
+    gens = pd.DataFrame(
+        [(g.t, g.epsilon, g.simulations, g.acceptance_rate, g.seconds) for g in cal.fit.generations],
+        columns=["generation", "epsilon", "simulations", "acceptance_rate", "seconds"],
+    )
+    fit_cols = ["indicator", "region", "year", "role", "observed", "modelled", "modelled_q05", "modelled_q95",
+                "abs_pct_error", "passed"]  # fmt: skip
+    in_sample = cal.in_sample[cal.in_sample["role"] != "input"][fit_cols]
+    split = cal.time_split[cal.time_split["role"].isin(("fit", "proxy")) & (cal.time_split["year"] > s.split_year)][
+        fit_cols
+    ]
+    projection = pd.DataFrame([p.summary() for p in cal.projections])
+    text = f"""# Calibration report
+
+Command: `{s.command}`
+Created {cal.created}; observations up to {cal.data_cutoff}; history runs of the baseline with
+{s.households:,} household agents; ABC-SMC with {s.budget.population_size} particles on {cal.fit.sampler},
+{len(cal.fit.generations)} generations, {cal.fit.simulations:,} simulations, {cal.fit.seconds:.0f} s
+(time-split fit: {len(cal.split_fit.generations)} generations, {cal.split_fit.simulations:,} simulations).
+
+The distance is the root weighted mean square of each fitted observation's error in units of
+its tolerance (1 = on average at the edge of the tolerance). Final epsilon:
+{cal.fit.generations[-1].epsilon:.3f} (fit to all), {cal.split_fit.generations[-1].epsilon:.3f}
+(fit to {s.split_year}).
+
+## Generations
+
+{_table(gens)}
+
+## Parameters
+
+Posterior median and 90 % interval; `contraction` is 1 - posterior variance / prior variance
+(0: the data say nothing, 1: pinned down). Parameters narrowed by at least 0.3 are
+installed as defaults (`installed`); the others keep their registry default, and their
+posterior spread enters projections.
+
+{_table(params)}
+
+Not identified by these observations: {", ".join(f"`{n}`" for n in unidentified) or "none"}.
+
+![posterior](posterior.png)
+
+## Scores
+
+Comparisons with role `fit` or `proxy`; a comparison passes when the posterior median is
+within its tolerance. In sample: fit to every observation up to {cal.data_cutoff}. Out of
+sample: fit to observations up to {s.split_year} only, scored on {s.split_year + 1}-{cal.data_cutoff}.
+
+{_table(score_table)}
+
+### In sample
+
+{_table(in_sample)}
+
+### Time split (fit to {s.split_year}, scored after)
+
+{_table(split)}
+
+![fit](fit.png)
+
+## Projections with posterior draws
+
+{s.projection_members} members per scenario, each with its own parameter draw and seed.
+
+{_table(projection)}
+
+![peak year](peak_year.png)
+"""
+    (folder / "report.md").write_text(text, encoding="utf-8")

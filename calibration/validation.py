@@ -1,0 +1,122 @@
+"""Scoring the model against any observed file: ``suqian-abm validate``.
+
+A history run (``calibration/simulate.py``) with the shipped calibration, or with the
+parameters of ``--params``, is compared with every observation the map covers. The
+table says for each observation whether the model is within its tolerance; the summary
+counts, per module, how many comparisons pass. Comparisons whose observation set a model
+input are listed but not scored: they agree by construction.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from abm.model import DEFAULT_HOUSEHOLDS
+from abm.parameters import registry
+from calibration.abc import weighted_quantiles
+from calibration.mapping import MODULES, compare, comparisons, load_map
+from calibration.observed import ObservedDataError, load_observed
+from calibration.simulate import history_scenario, simulate
+
+VALIDATION_COLUMNS = ("indicator", "region", "year", "observed", "modelled", "abs_pct_error", "passed")
+SCORED_ROLES = ("fit", "proxy", "check")
+
+
+def read_parameters(path: Path | str) -> dict[str, float]:
+    """Parameter values from a calibration file (``[point_estimate]``), a scenario file
+    (``[parameters]``) or a posterior sample (``.csv``: weighted medians)."""
+    path = Path(path)
+    if not path.exists():
+        raise ObservedDataError(f"parameter file not found: {path}")
+    reg = registry()
+    if path.suffix == ".csv":
+        table = pd.read_csv(path)
+        if "weight" not in table.columns:
+            raise ObservedDataError(f"{path}: a posterior sample needs a 'weight' column")
+        w = table["weight"].to_numpy(dtype=float)
+        values = {
+            c: weighted_quantiles(table[c].to_numpy(dtype=float), w, [0.5])[0] for c in table.columns if c != "weight"
+        }
+    else:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as err:
+            raise ObservedDataError(f"{path}: not valid TOML: {err}") from None
+        values = data.get("point_estimate", data.get("parameters"))
+        if not isinstance(values, dict):
+            raise ObservedDataError(f"{path}: needs a [point_estimate] or [parameters] table")
+    for name in values:
+        if name not in reg:
+            raise ObservedDataError(f"{path}: '{name}' is not in the parameter registry")
+    return {k: float(v) for k, v in values.items()}
+
+
+def module_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per module: scored comparisons, how many pass, and the median absolute % error."""
+    scored = table[table["role"].isin(SCORED_ROLES)]
+    rows = []
+    for module in MODULES:
+        part = scored[scored["module"] == module]
+        rows.append(
+            {
+                "module": module,
+                "compared": len(part),
+                "passed": int(part["passed"].sum()),
+                "share_passed": float(part["passed"].mean()) if len(part) else np.nan,
+                "median_abs_pct_error": float(part["abs_pct_error"].median()) if len(part) else np.nan,
+            }
+        )
+    total = {
+        "module": "all",
+        "compared": len(scored),
+        "passed": int(scored["passed"].sum()),
+        "share_passed": float(scored["passed"].mean()) if len(scored) else np.nan,
+        "median_abs_pct_error": float(scored["abs_pct_error"].median()) if len(scored) else np.nan,
+    }
+    return pd.DataFrame([*rows, total])
+
+
+def not_compared(observed: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """Observations the map does not cover (or that fall outside the simulated years)."""
+    covered = set(zip(table["indicator"], table["region"], table["year"], strict=True))
+    keys = zip(observed["indicator"], observed["region"], observed["year"], strict=True)
+    mask = [k not in covered for k in keys]
+    return observed.loc[mask, ["indicator", "region", "year", "value", "unit", "quality"]]
+
+
+def validate(
+    observed_path: Path | str | None = None,
+    parameters: dict[str, float] | None = None,
+    seed: int = 1,
+    households: int = DEFAULT_HOUSEHOLDS,
+    map_path: Path | str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(validation table, module summary, observations not compared) for one history run.
+
+    ``parameters`` None: the shipped calibration; otherwise these values over the registry defaults.
+    """
+    observed = load_observed(observed_path)
+    items = comparisons(observed, load_map(map_path))
+    last = max([c.model_year for c in items], default=2020)
+    scenario = history_scenario(last_year=max(last, 2022), calibrated=parameters is None)
+    trajectory = simulate(scenario, parameters or {}, seed, households)
+    table = compare(trajectory, items)
+    if table.empty:
+        table = pd.DataFrame(columns=[*VALIDATION_COLUMNS, "module", "role"])
+    else:
+        table = table[table["modelled"].notna()].reset_index(drop=True)
+    return table, module_summary(table), not_compared(observed, table)
+
+
+def write_validation(table: pd.DataFrame, summary: pd.DataFrame, skipped: pd.DataFrame, out: Path) -> None:
+    """Write validation.csv, summary.csv and not_compared.csv into ``out`` (each file atomically)."""
+    out.mkdir(parents=True, exist_ok=True)
+    columns = [*VALIDATION_COLUMNS, *[c for c in table.columns if c not in VALIDATION_COLUMNS]]
+    for name, frame in (("validation.csv", table[columns]), ("summary.csv", summary), ("not_compared.csv", skipped)):
+        tmp = out / f".{name}.tmp"
+        frame.to_csv(tmp, index=False)
+        tmp.replace(out / name)

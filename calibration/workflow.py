@@ -1,0 +1,256 @@
+"""``suqian-abm calibrate``: fit, check in and out of sample, project, and write it all down.
+
+Steps:
+
+1. fit the calibrated parameters to every observation up to the last observed year
+   (ABC-SMC, ``calibration/abc.py``);
+2. fit them again to observations up to ``split_year`` only (the time split);
+3. run posterior draws of the history and compare them with the observations: the fit
+   table (in sample) and the time-split table (later years, scored with the split fit);
+4. project the baseline and the plan with posterior draws: peak-year distribution and
+   the probability of peaking by 2030;
+5. write the posterior, tables, figures and a markdown report into the output folder,
+   which appears only when everything is written (a failed calibration leaves no folder);
+   ``adopt`` also installs the result as the project's default calibration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from abm import __version__
+from abm.calibrated import calibration_dir
+from abm.model import DEFAULT_HOUSEHOLDS
+from calibration.abc import Budget, Fit, calibrated_parameters, draw, fit, point_estimate
+from calibration.mapping import Comparison, compare, comparisons, load_map
+from calibration.observed import load_observed
+from calibration.simulate import history_scenario, simulate
+from experiments.posterior_predictive import Projection, project
+
+SPLIT_YEAR = 2019
+PROJECTED_SCENARIOS = ("baseline", "plan")
+CALIBRATION_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a calibration run was asked to do."""
+
+    budget: Budget
+    workers: int = 2
+    scheduler: str | None = None
+    households: int = DEFAULT_HOUSEHOLDS
+    seed: int = 1
+    split_year: int = SPLIT_YEAR
+    band_draws: int = 40
+    projection_members: int = 60
+    observed: str | None = None
+    command: str = ""
+
+
+def _history_member(task: tuple[dict[str, float], int, int, int]) -> pd.DataFrame:
+    values, seed, households, last_year = task
+    return simulate(history_scenario(last_year, calibrated=False), values, seed, households)
+
+
+def posterior_bands(
+    result: Fit, items: list[Comparison], draws: int, settings: Settings, last_year: int
+) -> pd.DataFrame:
+    """Each comparison against posterior draws of the history: median and 5-95 % of the modelled value."""
+    rng = np.random.default_rng(np.random.SeedSequence(settings.seed).spawn(2)[1])
+    sets = [{**result.fixed, **d} for d in draw(result.posterior, draws, rng)]
+    seeds = [int(s) for s in rng.integers(0, 2**31 - 1, size=draws)]
+    tasks = [(v, s, settings.households, last_year) for v, s in zip(sets, seeds, strict=True)]
+    if settings.workers > 1 and not settings.scheduler:
+        with ProcessPoolExecutor(max_workers=settings.workers) as pool:
+            trajectories = list(pool.map(_history_member, tasks))
+    else:
+        trajectories = [_history_member(t) for t in tasks]
+    tables = [compare(t, items).assign(draw=i) for i, t in enumerate(trajectories)]
+    stacked = pd.concat(tables, ignore_index=True)
+    keys = ["indicator", "region", "year"]
+    first = tables[0].drop(columns=["modelled", "abs_pct_error", "passed", "normalised_error", "draw"])
+    grouped = stacked.groupby(keys, sort=False)
+    bands = grouped["modelled"].quantile([0.05, 0.5, 0.95]).unstack()
+    bands.columns = ["modelled_q05", "modelled", "modelled_q95"]
+    within = grouped["passed"].mean().rename("share_of_draws_passed")
+    table = first.merge(bands.reset_index(), on=keys).merge(within.reset_index(), on=keys)
+    table["abs_pct_error"] = (table["modelled"] - table["observed"]).abs() / table["observed"].abs() * 100.0
+    allowed = np.array([c.allowed_error for c in items])
+    order = {(c.indicator, c.region, c.year): a for c, a in zip(items, allowed, strict=True)}
+    limit = np.array([order[k] for k in zip(table["indicator"], table["region"], table["year"], strict=True)])
+    diff = table["modelled"] - table["observed"]
+    diff = np.where(
+        table["kind"] == "lower", np.minimum(diff, 0), np.where(table["kind"] == "upper", np.maximum(diff, 0), diff)
+    )
+    table["passed"] = np.abs(diff) <= limit
+    columns = [
+        "indicator", "region", "year", "observed", "modelled", "modelled_q05", "modelled_q95",
+        "abs_pct_error", "passed", "share_of_draws_passed",
+    ]  # fmt: skip
+    return table[columns + [c for c in table.columns if c not in columns]]
+
+
+def scores(table: pd.DataFrame, after: int | None = None) -> pd.DataFrame:
+    """Per module: fitted or proxy comparisons (after ``after`` if given), how many pass, median error."""
+    from calibration.validation import module_summary
+
+    part = table[table["role"].isin(("fit", "proxy"))]
+    if after is not None:
+        part = part[part["year"] > after]
+    return module_summary(part)
+
+
+@dataclass
+class Calibration:
+    """Everything one calibration produced."""
+
+    fit: Fit
+    split_fit: Fit
+    in_sample: pd.DataFrame
+    time_split: pd.DataFrame
+    projections: list[Projection]
+    settings: Settings
+    data_cutoff: int
+    created: str
+
+    def point_estimate(self) -> dict[str, float]:
+        """Values installed as defaults: posterior medians of identified parameters."""
+        return point_estimate(self.fit)
+
+
+def calibrate(settings: Settings, progress: bool = True) -> Calibration:
+    """Run the whole calibration in a scratch folder and return the results (nothing written yet)."""
+    observed = load_observed(settings.observed)
+    items = comparisons(observed, load_map())
+    priors = calibrated_parameters()
+    cutoff = max(c.year for c in items if c.weight > 0)
+    last_year = max(c.model_year for c in items)
+    scenario = history_scenario(last_year, calibrated=False)
+    log = sys.stderr if progress else None
+    with tempfile.TemporaryDirectory() as scratch:
+        if log:
+            print(f"fitting {len(priors)} parameters to observations up to {cutoff}", file=log)
+        main = fit(
+            scenario, items, priors, Path(scratch) / "abc.db", settings.budget, settings.households,
+            settings.workers, settings.scheduler, cutoff, settings.seed, progress,
+        )  # fmt: skip
+        if log:
+            print(f"fitting again to observations up to {settings.split_year} (time split)", file=log)
+        split = fit(
+            scenario, items, priors, Path(scratch) / "abc_split.db", settings.budget, settings.households,
+            settings.workers, settings.scheduler, settings.split_year, settings.seed + 1, progress,
+        )  # fmt: skip
+    if log:
+        print(f"comparing {settings.band_draws} posterior draws with the observations", file=log)
+    in_sample = posterior_bands(main, items, settings.band_draws, settings, last_year)
+    time_split = posterior_bands(split, items, settings.band_draws, settings, last_year)
+    projections = []
+    for name in PROJECTED_SCENARIOS:
+        if log:
+            print(f"projecting {name} with {settings.projection_members} posterior draws", file=log)
+        projections.append(
+            project(
+                name,
+                main.posterior,
+                settings.projection_members,
+                settings.seed,
+                settings.households,
+                settings.workers if not settings.scheduler else 1,
+            )
+        )
+    return Calibration(main, split, in_sample, time_split, projections, settings, cutoff, dt.date.today().isoformat())
+
+
+def calibration_toml(cal: Calibration) -> str:
+    """Metadata and point estimate in the format ``abm/calibrated.py`` reads."""
+    s = cal.settings
+    meta = {
+        "version": CALIBRATION_VERSION,
+        "package_version": __version__,
+        "data_cutoff": cal.data_cutoff,
+        "created": cal.created,
+        "command": s.command,
+        "method": "ABC-SMC (pyabc), uniform priors over the registry ranges",
+        "history_scenario": "baseline",
+        "households": s.households,
+        "population_size": s.budget.population_size,
+        "generations": len(cal.fit.generations),
+        "simulations": cal.fit.simulations,
+        "final_epsilon": round(cal.fit.generations[-1].epsilon, 4),
+        "posterior": "posterior.csv",
+    }
+    lines = ["[calibration]"]
+    lines += [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()]
+    lines += ["", "[point_estimate]"]
+    for name, value in cal.point_estimate().items():
+        key = json.dumps(name) if "." in name else name
+        lines.append(f"{key} = {value!r}")
+    return "\n".join(lines) + "\n"
+
+
+def write_calibration(cal: Calibration, out: Path, overwrite: bool = False, adopt: bool = False) -> None:
+    """Write posterior, tables, figures and report to ``out`` (all or nothing); ``adopt`` installs it."""
+    from calibration.report import write_figures, write_report
+
+    if out.exists() and not overwrite:
+        raise FileExistsError(f"output folder {out} exists; choose another --out or pass --overwrite")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        cal.fit.posterior.to_csv(tmp / "posterior.csv", index=False)
+        cal.split_fit.posterior.to_csv(tmp / f"posterior_until_{cal.settings.split_year}.csv", index=False)
+        (tmp / "calibration.toml").write_text(calibration_toml(cal), encoding="utf-8")
+        cal.fit.summary().to_csv(tmp / "parameters.csv", index=False)
+        cal.split_fit.summary().to_csv(tmp / f"parameters_until_{cal.settings.split_year}.csv", index=False)
+        pd.DataFrame([asdict(g) for g in cal.fit.generations]).to_csv(tmp / "generations.csv", index=False)
+        cal.in_sample.to_csv(tmp / "fit.csv", index=False)
+        cal.time_split.to_csv(tmp / "time_split.csv", index=False)
+        score_table = pd.concat(
+            [
+                scores(cal.in_sample).assign(evaluation=f"in sample (fit to {cal.data_cutoff})"),
+                scores(cal.time_split, after=cal.settings.split_year).assign(
+                    evaluation=f"out of sample ({cal.settings.split_year + 1}-{cal.data_cutoff}, fit to "
+                    f"{cal.settings.split_year})"
+                ),
+            ]
+        )
+        score_table.to_csv(tmp / "scores.csv", index=False)
+        pd.DataFrame([p.summary() for p in cal.projections]).to_csv(tmp / "projection.csv", index=False)
+        pd.concat([p.members.assign(scenario=p.scenario) for p in cal.projections]).to_csv(
+            tmp / "projection_members.csv", index=False
+        )
+        write_figures(cal, tmp)
+        write_report(cal, score_table, tmp)
+        if out.exists():
+            shutil.rmtree(out)
+        tmp.replace(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if adopt:
+        adopt_calibration(out)
+
+
+def adopt_calibration(folder: Path) -> Path:
+    """Install a calibration folder's ``calibration.toml`` and ``posterior.csv`` as the project default."""
+    target = calibration_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("calibration.toml", "posterior.csv"):
+        source = folder / name
+        if not source.exists():
+            raise FileNotFoundError(f"{source} not found: is {folder} the output of `suqian-abm calibrate`?")
+        tmp = target / f".{name}.tmp"
+        shutil.copyfile(source, tmp)
+        tmp.replace(target / name)
+    return target
