@@ -1,4 +1,4 @@
-"""Command line: ``suqian-abm run | scenarios | parameters | validate | calibrate | predict``."""
+"""Command line: ``suqian-abm run | scenarios | parameters | validate | calibrate | predict | sweep | analyse``."""
 
 from __future__ import annotations
 
@@ -94,6 +94,17 @@ def build_parser() -> argparse.ArgumentParser:
     pred.add_argument("--workers", type=_positive_int, default=None, help="processes (default: all cores)")
     pred.add_argument("--out", type=Path, required=True, help="output folder")
     pred.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
+
+    sw = sub.add_parser("sweep", help="run an experiment spec (ensembles, sweeps, Sobol, Morris) on Dask")
+    sw.add_argument("spec", type=Path, help="experiment spec (.toml)")
+    sw.add_argument("--out", type=Path, required=True, help="output folder; run again to resume")
+    sw.add_argument("--scheduler", default=None, help="address of a running Dask scheduler (tcp://host:8786)")
+    sw.add_argument(
+        "--workers", type=_positive_int, default=None, help="local worker processes (default: all cores; 0: no Dask)"
+    )
+
+    an = sub.add_parser("analyse", help="analyse a sweep folder: bands, peak year, sensitivity, PRIM")
+    an.add_argument("folder", type=Path, help="output folder of `suqian-abm sweep`")
 
     params = sub.add_parser("parameters", help="list the parameter registry")
     params.add_argument("--kind", choices=["lever", "uncertainty", "parameter"], help="only this kind")
@@ -223,6 +234,29 @@ def _predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    from experiments.runner import sweep
+    from experiments.spec import load_spec
+
+    spec = load_spec(args.spec)
+    report = sweep(spec, args.out, workers=args.workers, scheduler=args.scheduler)
+    print(
+        f"{spec.name}: {report.total} runs, {report.skipped} already done, {report.completed} made"
+        f"{f', {report.failed} failed (see failures.csv; run again to retry)' if report.failed else ''}"
+        f" in {report.seconds:.0f} s on {report.where}; results in {args.out / 'results'}"
+    )
+    return 1 if report.failed else 0
+
+
+def _analyse(args: argparse.Namespace) -> int:
+    from experiments.analysis import analyse
+
+    folder = analyse(args.folder)
+    print((folder / "summary.md").read_text(encoding="utf-8").split("## Peak", 1)[-1].split("![")[0].strip())
+    print(f"written to {folder}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``suqian-abm`` command; returns the exit status."""
     args = build_parser().parse_args(argv)
@@ -237,8 +271,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _calibrate(args)
         if args.command == "predict":
             return _predict(args)
+        if args.command == "sweep":
+            return _sweep(args)
+        if args.command == "analyse":
+            return _analyse(args)
         return _parameters(args)
-    except (ScenarioError, ParameterValueError, RegistryError, FileExistsError, FileNotFoundError, ValueError) as err:
+    except (
+        ScenarioError,
+        ParameterValueError,
+        RegistryError,
+        FileExistsError,
+        FileNotFoundError,
+        ValueError,
+        RuntimeError,
+    ) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
 

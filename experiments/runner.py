@@ -1,0 +1,298 @@
+"""Running a sweep on Dask, one Parquet part per finished run, resumable.
+
+The runs of a spec go to an executor with the ``concurrent.futures`` interface: by
+default a Dask ``LocalCluster`` with one single-threaded worker process per core, or the
+cluster of an existing scheduler (``scheduler="tcp://host:8786"``), or this process
+(``workers=0``). Workers only compute; this process writes each result as soon as it
+arrives as ``results/part-<run_id>.parquet``, first under a hidden temporary name and
+then renamed, so a part is either complete or absent. Running the same spec into the same
+folder again skips every run whose part exists: an interrupted sweep, or one that lost a
+worker, resumes where it stopped and loses no finished run.
+
+Output folder::
+
+    spec.toml        the spec as given
+    experiment.json  the design's kind and factors, for the analysis
+    design.csv       every run: run_id, design_row, replication, scenario, seed, factor values
+    results/         part-<run_id>.parquet: run_id, scenario, seed, every lever and
+                     uncertainty, year, indicator, sector, value, unit
+    failures.csv     runs that raised, with the error (they are retried on the next call)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from abm.parameters import registry
+from abm.run import run
+from abm.scenario import load_scenario
+from experiments.design import RunTask, tasks
+from experiments.spec import ExperimentSpec
+
+RESULTS = "results"
+
+
+class SweepError(RuntimeError):
+    """A sweep cannot start or finish; the message says why."""
+
+
+def run_columns() -> list[str]:
+    """Every lever and uncertainty, in registry order."""
+    return [p.name for p in registry().values() if p.kind in ("lever", "uncertainty")]
+
+
+def execute(task: RunTask) -> pd.DataFrame:
+    """Run one task and return its tidy rows (what a part holds)."""
+    scenario = load_scenario(task.scenario).with_settings(task.settings, where=f"run {task.run_id}")
+    result = run(scenario, seed=task.seed, households=task.households)
+    t = result.trajectory
+    keep = t[t["indicator"].isin(task.indicators)]
+    if task.sectors is not None:
+        keep = keep[keep["sector"].isin(task.sectors)]
+    columns = run_columns() + [n for n in task.settings if n not in run_columns()]
+    head = {
+        "run_id": task.run_id,
+        "scenario": scenario.name,
+        "design_row": task.design_row,
+        "replication": task.replication,
+        "seed": task.seed,
+    }
+    frame = keep.reset_index(drop=True)
+    for name, value in head.items():
+        frame[name] = value
+    for name in columns:
+        frame[name] = float(scenario[name])
+    order = [*head, *columns, "year", "indicator", "sector", "value", "unit"]
+    return frame[order]
+
+
+def part_path(out: Path, run_id: str) -> Path:
+    """Where a finished run is stored."""
+    return out / RESULTS / f"part-{run_id}.parquet"
+
+
+def finished_runs(out: Path) -> set[str]:
+    """IDs of runs with a complete part."""
+    folder = out / RESULTS
+    if not folder.exists():
+        return set()
+    return {p.stem.removeprefix("part-") for p in folder.glob("part-*.parquet")}
+
+
+def write_part(out: Path, run_id: str, frame: pd.DataFrame) -> None:
+    """Write one run's part atomically (hidden temporary file, then rename)."""
+    target = part_path(out, run_id)
+    tmp = target.parent / f".{run_id}.{os.getpid()}.tmp"
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, target)
+
+
+def _atomic_csv(frame: pd.DataFrame, path: Path) -> None:
+    tmp = path.parent / f".{path.name}.tmp"
+    frame.to_csv(tmp, index=False)
+    os.replace(tmp, path)
+
+
+class InProcessExecutor(Executor):
+    """Runs each task when submitted, in this process (a sweep without Dask)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as err:  # handed to the caller through the future
+            future.set_exception(err)
+        return future
+
+
+@contextlib.contextmanager
+def executor(workers: int | None = None, scheduler: str | None = None) -> Iterator[tuple[Executor, str]]:
+    """An executor and its description: a Dask cluster (local or remote) or this process."""
+    if scheduler:
+        from distributed import Client
+
+        with Client(scheduler) as client:
+            yield client.get_executor(pure=False), f"Dask cluster at {scheduler}"
+        return
+    if workers == 0:
+        yield InProcessExecutor(), "this process"
+        return
+    from distributed import Client, LocalCluster
+
+    n = workers or os.cpu_count() or 1
+    with (
+        LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client.get_executor(pure=False), f"local Dask cluster, {n} worker process(es)"
+
+
+@dataclass
+class SweepReport:
+    """What a sweep call did."""
+
+    total: int
+    skipped: int
+    completed: int
+    failed: int
+    seconds: float
+    where: str
+
+    @property
+    def runs_per_minute(self) -> float:
+        """Runs finished in this call per minute of wall time."""
+        return 60.0 * self.completed / self.seconds if self.seconds > 0 else 0.0
+
+
+class Progress:
+    """A one-line progress bar with rate and ETA on stderr."""
+
+    def __init__(self, total: int, skipped: int, stream: Any = sys.stderr) -> None:
+        self.total, self.skipped, self.stream = total, skipped, stream
+        self.started = time.perf_counter()
+        self.last = 0.0
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+
+    def update(self, done: int, failed: int, final: bool = False) -> None:
+        """Show ``done`` of the runs to make (plus the skipped ones)."""
+        now = time.perf_counter()
+        if not final and not self.tty and now - self.last < 10.0:
+            return
+        self.last = now
+        todo = self.total - self.skipped
+        elapsed = now - self.started
+        rate = done / elapsed if elapsed > 0 else 0.0
+        eta = (todo - done) / rate if rate > 0 else float("nan")
+        width = 28
+        filled = int(width * (self.skipped + done) / max(self.total, 1))
+        eta_text = f"ETA {eta:.0f} s" if eta == eta else "ETA -"
+        already = f" ({self.skipped} already done)" if self.skipped else ""
+        failures = f", {failed} failed" if failed else ""
+        line = (
+            f"[{'#' * filled}{'.' * (width - filled)}] {self.skipped + done}/{self.total} runs{already}{failures}, "
+            f"{60 * rate:.0f} runs/min, {eta_text}"
+        )
+        print(
+            ("\r" if self.tty else "") + line, end="\n" if final or not self.tty else "", file=self.stream, flush=True
+        )
+
+
+def prepare(spec: ExperimentSpec, out: Path) -> list[RunTask]:
+    """Create the output folder (or check it holds this spec) and write spec.toml and design.csv."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / RESULTS).mkdir(exist_ok=True)
+    stored = out / "spec.toml"
+    if stored.exists() and stored.read_text(encoding="utf-8") != spec.text:
+        raise SweepError(
+            f"{out} holds the results of a different spec ({stored}); choose another --out, "
+            "or remove the folder to start again"
+        )
+    if not stored.exists():
+        tmp = out / ".spec.toml.tmp"
+        tmp.write_text(spec.text, encoding="utf-8")
+        os.replace(tmp, stored)
+    experiment = {
+        "name": spec.name,
+        "description": spec.description,
+        "kind": spec.kind,
+        "samples": spec.samples,
+        "levels": spec.levels,
+        "second_order": spec.second_order,
+        "replications": spec.replications,
+        "seed": spec.seed,
+        "scenarios": list(spec.scenarios),
+        "factors": [{"name": f.name, "low": f.low, "high": f.high, "unit": f.unit} for f in spec.factors],
+    }
+    tmp = out / ".experiment.json.tmp"
+    tmp.write_text(json.dumps(experiment, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, out / "experiment.json")
+    runs = tasks(spec)
+    design = pd.DataFrame(
+        [
+            {
+                "run_id": t.run_id,
+                "design_row": t.design_row,
+                "replication": t.replication,
+                "scenario": t.scenario,
+                "seed": t.seed,
+                **t.settings,
+            }
+            for t in runs
+        ]
+    )
+    if design["run_id"].duplicated().any():
+        raise SweepError(f"{spec.origin}: two runs of the design are identical; vary the design or the seeds")
+    _atomic_csv(design, out / "design.csv")
+    return runs
+
+
+def sweep(
+    spec: ExperimentSpec,
+    out: Path,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+    stop_after: int | None = None,
+) -> SweepReport:
+    """Make every run of ``spec`` not yet in ``out``; return what was done.
+
+    ``stop_after`` stops (as an interruption would) after that many runs of this call.
+    """
+    runs = prepare(spec, out)
+    done_before = finished_runs(out)
+    todo = [t for t in runs if t.run_id not in done_before]
+    bar = Progress(len(runs), len(runs) - len(todo)) if progress else None
+    started = time.perf_counter()
+    completed, failures = 0, []
+    where = "nothing to run"
+    if todo:
+        with executor(workers, scheduler) as (pool, where):
+            if bar:
+                print(f"{len(todo)} runs on {where}", file=sys.stderr)
+            futures = {pool.submit(execute, t): t for t in todo}
+            try:
+                for future in as_completed(futures):
+                    task = futures[future]
+                    try:
+                        frame = future.result()
+                    except Exception as err:  # recorded; retried on the next call
+                        failures.append({"run_id": task.run_id, "scenario": task.scenario, "error": repr(err)})
+                    else:
+                        write_part(out, task.run_id, frame)
+                        completed += 1
+                    if bar:
+                        bar.update(completed, len(failures))
+                    if stop_after is not None and completed >= stop_after:
+                        break
+            finally:
+                for future in futures:
+                    future.cancel()
+    if bar:
+        bar.update(completed, len(failures), final=True)
+    failed_path = out / "failures.csv"
+    if failures:
+        _atomic_csv(pd.DataFrame(failures), failed_path)
+    elif failed_path.exists() and completed == len(todo):
+        failed_path.unlink()
+    return SweepReport(len(runs), len(runs) - len(todo), completed, len(failures), time.perf_counter() - started, where)
+
+
+def load_results(out: Path) -> pd.DataFrame:
+    """All finished runs of a sweep folder that belong to its design."""
+    folder = out / RESULTS
+    if not folder.exists() or not any(folder.glob("part-*.parquet")):
+        raise SweepError(f"{out}: no finished runs in {folder}")
+    frame = pd.read_parquet(folder)
+    design = pd.read_csv(out / "design.csv")
+    return frame[frame["run_id"].isin(set(design["run_id"]))].reset_index(drop=True)
