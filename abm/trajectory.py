@@ -46,7 +46,9 @@ def record_rows(r: YearRecord) -> list[tuple[int, str, str, float, str]]:
     add("households", "total", r.households.households, "households")
     add("residents", "total", r.residents, "persons")
     add("household_members", "total", r.households.persons, "persons")
-    add("urbanisation_rate", "total", _share(r.households.urban_persons, r.households.persons), "% of household members")
+    add(
+        "urbanisation_rate", "total", _share(r.households.urban_persons, r.households.persons), "% of household members"
+    )
 
     # energy by carrier and sector
     for carrier in CARRIERS:

@@ -49,17 +49,30 @@ class Prior:
     unit: str
 
 
-def calibrated_parameters(path: Path | str | None = None) -> list[Prior]:
-    """Parameters to fit (``calibration/data/calibrated_parameters.csv``) with their priors."""
+ROLES = ("fit", "propagate")
+
+
+def calibrated_parameters(path: Path | str | None = None, role: str = "fit") -> list[Prior]:
+    """Parameters of one role in ``calibration/data/calibrated_parameters.csv``, with their priors.
+
+    ``fit``: fitted to the observations. ``propagate``: no observation informs them, so
+    they are not fitted (ABC-SMC weights degenerate when uninformed dimensions are added);
+    their prior is drawn into the posterior sample so their uncertainty reaches projections.
+    """
     path = Path(path) if path is not None else PARAMETER_LIST
     if not path.exists():
         raise CalibrationError(f"list of calibrated parameters not found: {path}")
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if "name" not in table.columns:
-        raise CalibrationError(f"{path}: needs a 'name' column")
+    if "name" not in table.columns or "role" not in table.columns:
+        raise CalibrationError(f"{path}: needs 'name' and 'role' columns")
+    bad = sorted(set(table["role"]) - set(ROLES))
+    if bad:
+        raise CalibrationError(f"{path}: role {bad[0]!r} is not one of {', '.join(ROLES)}")
     reg = registry()
     priors = []
-    for line, name in enumerate(table["name"], start=2):
+    for line, (name, kind) in enumerate(zip(table["name"], table["role"], strict=True), start=2):
+        if kind != role:
+            continue
         if name not in reg:
             raise CalibrationError(f"{path}: line {line}: '{name}' is not in the parameter registry")
         p = reg[name]
@@ -78,11 +91,13 @@ class Budget:
     """How long a fit may run."""
 
     population_size: int = 300
-    max_generations: int = 12
+    max_generations: int = 10
     min_epsilon: float = 0.3
-    min_acceptance_rate: float = 0.01
-    max_simulations: int = 60_000
-    max_minutes: float = 11.0
+    min_acceptance_rate: float = 0.05
+    min_epsilon_step: float = 0.005  # stop once a generation lowers epsilon by less
+    min_effective_share: float = 0.2  # posterior: last generation with ESS >= this x population
+    max_simulations: int = 40_000
+    max_minutes: float = 10.0
 
     @classmethod
     def quick(cls) -> Budget:
@@ -115,7 +130,12 @@ class HistoryModel:
 
     def __call__(self, particle: Mapping[str, float]) -> dict[str, np.ndarray]:
         seed = int(np.random.randint(0, 2**31 - 1))
-        trajectory = simulate(self.scenario, self.values(particle), seed, self.households)
+        values = self.values(particle)
+        try:
+            trajectory = simulate(self.scenario, values, seed, self.households)
+        except Exception as err:  # a failed simulation is rejected, not fatal to the fit
+            print(f"simulation failed and was rejected (seed {seed}, {values}): {err!r}", file=sys.stderr)
+            return {"modelled": np.full(len(self.items), np.nan)}
         lookup = TrajectoryLookup(trajectory)
         return {"modelled": np.array([modelled_value(c, lookup) for c in self.items])}
 
@@ -145,11 +165,16 @@ class Generation:
     simulations: int
     acceptance_rate: float
     seconds: float
+    effective_sample_size: float
 
 
 @dataclass
 class Fit:
-    """Result of a fit: the weighted posterior sample and how it was reached."""
+    """Result of a fit: the weighted posterior sample and how it was reached.
+
+    ``used_generation`` is the generation the posterior comes from: the last one whose
+    importance weights are not degenerate (see ``Budget.min_effective_share``).
+    """
 
     priors: list[Prior]
     posterior: pd.DataFrame  # one column per parameter plus "weight"
@@ -160,7 +185,15 @@ class Fit:
     budget: Budget
     seconds: float
     sampler: str
+    used_generation: int = -1
     fixed: dict[str, float] = field(default_factory=dict)
+    propagated: list[str] = field(default_factory=list)
+
+    def add_propagated(self, priors: Sequence[Prior], rng: np.random.Generator) -> None:
+        """Draw not-fitted parameters from their priors into the posterior sample."""
+        self.posterior = with_propagated(self.posterior, priors, rng)
+        self.priors = [*self.priors, *priors]
+        self.propagated = [*self.propagated, *(p.name for p in priors)]
 
     @property
     def simulations(self) -> int:
@@ -180,6 +213,7 @@ class Fit:
             rows.append(
                 {
                     "parameter": p.name,
+                    "role": "propagate" if p.name in self.propagated else "fit",
                     "unit": p.unit,
                     "prior_low": p.low,
                     "prior_high": p.high,
@@ -201,17 +235,18 @@ def weighted_quantiles(x: np.ndarray, w: np.ndarray, qs: Sequence[float]) -> lis
     return [float(xs[min(np.searchsorted(cum, q), len(xs) - 1)]) for q in qs]
 
 
-def _sampler(workers: int, scheduler: str | None) -> tuple[Any, str]:
+def _sampler(workers: int, scheduler: str | None) -> tuple[Any, str, Any]:
+    """pyabc sampler, its description, and the Dask client to close afterwards (or None)."""
     import pyabc
 
     if scheduler:
         from distributed import Client
 
         client = Client(scheduler)
-        return pyabc.sampler.DaskDistributedSampler(dask_client=client, batch_size=4), f"dask {scheduler}"
+        return pyabc.sampler.DaskDistributedSampler(dask_client=client, batch_size=4), f"dask {scheduler}", client
     if workers <= 1:
-        return pyabc.sampler.SingleCoreSampler(), "1 process"
-    return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers), f"{workers} processes"
+        return pyabc.sampler.SingleCoreSampler(), "1 process", None
+    return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers), f"{workers} processes", None
 
 
 def _progress_printer(budget: Budget, stream: Any = sys.stderr) -> Callable[[Generation, float], None]:
@@ -225,7 +260,7 @@ def _progress_printer(budget: Budget, stream: Any = sys.stderr) -> Callable[[Gen
         print(
             f"{start}[{'#' * filled}{'.' * (width - filled)}] generation {done}/{budget.max_generations}  "
             f"epsilon {g.epsilon:.3g}  accepted {g.accepted}/{g.simulations}  "
-            f"{elapsed:.0f} s elapsed, at most ~{left:.0f} s left",
+            f"{elapsed:.0f} s elapsed, ~{left:.0f} s left at this pace (no new generation after {budget.max_minutes:g} min)",
             end="\n" if done >= budget.max_generations or not stream.isatty() else "",
             file=stream,
             flush=True,
@@ -267,7 +302,7 @@ def fit(
     model = HistoryModel(scenario, priors, fitted, households, fixed)
     dist = WeightedDistance(fitted)
     prior = pyabc.Distribution(**{f"p{i}": pyabc.RV("uniform", p.low, p.high - p.low) for i, p in enumerate(priors)})
-    sampler, sampler_name = _sampler(workers, scheduler)
+    sampler, sampler_name, client = _sampler(workers, scheduler)
     abc = pyabc.ABCSMC(model, prior, dist, population_size=budget.population_size, sampler=sampler)
     database.parent.mkdir(parents=True, exist_ok=True)
     if database.exists():
@@ -283,7 +318,7 @@ def fit(
             min_acceptance_rate=budget.min_acceptance_rate,
             max_total_nr_simulations=budget.max_simulations,
             max_walltime=timedelta(minutes=budget.max_minutes),
-            min_eps_diff=0.0,
+            min_eps_diff=budget.min_epsilon_step,
         )
         while True:
             before = time.perf_counter()
@@ -299,6 +334,7 @@ def fit(
                 simulations=int(row["samples"]),
                 acceptance_rate=float(ret["acceptance_rate"]),
                 seconds=time.perf_counter() - before,
+                effective_sample_size=effective_sample_size(abc.history.get_distribution(m=0, t=t)[1]),
             )
             generations.append(g)
             if show:
@@ -309,14 +345,18 @@ def fit(
     finally:
         abc.history.done()
         abc.sampler.stop()
+        if client is not None:
+            client.close()
     if show and generations and len(generations) < budget.max_generations and sys.stderr.isatty():
         print(file=sys.stderr)
     if not generations:
         raise CalibrationError("ABC-SMC produced no generation (no simulation was accepted)")
-    frame, weights = abc.history.get_distribution(m=0, t=abc.history.max_t)
+    used = _usable_generation(abc.history, budget, len(generations))
+    frame, weights = abc.history.get_distribution(m=0, t=used)
     posterior = pd.DataFrame({p.name: frame[f"p{i}"].to_numpy() for i, p in enumerate(priors)})
     posterior["weight"] = np.asarray(weights) / np.sum(weights)
     return Fit(
+        used_generation=used,
         priors=list(priors),
         posterior=posterior,
         generations=generations,
@@ -330,6 +370,40 @@ def fit(
     )
 
 
+def with_propagated(posterior: pd.DataFrame, priors: Sequence[Prior], rng: np.random.Generator) -> pd.DataFrame:
+    """An equally weighted sample of the joint posterior: the fitted sample resampled by weight,
+    with an independent draw from the prior of each not-fitted parameter on every row."""
+    if not priors:
+        return posterior
+    w = posterior["weight"].to_numpy(dtype=float)
+    rows = rng.choice(len(posterior), size=len(posterior), replace=True, p=w / w.sum())
+    result = posterior.iloc[rows].reset_index(drop=True)
+    result["weight"] = 1.0 / len(result)
+    for p in priors:
+        result.insert(len(result.columns) - 1, p.name, rng.uniform(p.low, p.high, size=len(result)))
+    return result
+
+
+def effective_sample_size(weights: np.ndarray) -> float:
+    """Kish's effective sample size of importance weights."""
+    w = np.asarray(weights, dtype=float)
+    return float(w.sum() ** 2 / np.sum(w**2))
+
+
+def _usable_generation(history: Any, budget: Budget, generations: int) -> int:
+    """Last generation whose weights keep an effective sample of at least the budget's share.
+
+    Late generations of ABC-SMC can put nearly all weight on a few particles when the
+    acceptance region becomes a thin shell; such a sample is not a usable posterior.
+    """
+    floor = budget.min_effective_share * budget.population_size
+    for t in range(generations - 1, -1, -1):
+        _, weights = history.get_distribution(m=0, t=t)
+        if effective_sample_size(weights) >= floor:
+            return t
+    return generations - 1
+
+
 def point_estimate(fit_result: Fit, min_contraction: float = 0.3) -> dict[str, float]:
     """Weighted posterior medians of the parameters the data narrowed by at least ``min_contraction``.
 
@@ -338,7 +412,7 @@ def point_estimate(fit_result: Fit, min_contraction: float = 0.3) -> dict[str, f
     sample used for projections.
     """
     summary = fit_result.summary()
-    chosen = summary[summary["contraction"] >= min_contraction]
+    chosen = summary[(summary["contraction"] >= min_contraction) & (summary["role"] == "fit")]
     return {r.parameter: float(r.posterior_median) for r in chosen.itertuples(index=False)}
 
 

@@ -121,20 +121,22 @@ def write_report(cal: Calibration, score_table: pd.DataFrame, folder: Path) -> N
     chosen = cal.point_estimate()
     summary["installed"] = [name in chosen for name in summary["parameter"]]
     params = summary[
-        ["parameter", "unit", "prior_low", "prior_high", "posterior_median", "posterior_q05", "posterior_q95",
+        ["parameter", "role", "unit", "prior_low", "prior_high", "posterior_median", "posterior_q05", "posterior_q95",
          "contraction", "installed"]
     ]  # fmt: skip
-    unidentified = summary.loc[~summary["installed"], "parameter"].tolist()
+    unidentified = summary.loc[~summary["installed"] & (summary["role"] == "fit"), "parameter"].tolist()
     gens = pd.DataFrame(
-        [(g.t, g.epsilon, g.simulations, g.acceptance_rate, g.seconds) for g in cal.fit.generations],
-        columns=["generation", "epsilon", "simulations", "acceptance_rate", "seconds"],
+        [
+            (g.t, g.epsilon, g.simulations, g.acceptance_rate, g.effective_sample_size, g.seconds)
+            for g in cal.fit.generations
+        ],
+        columns=["generation", "epsilon", "simulations", "acceptance_rate", "effective_sample_size", "seconds"],
     )
     fit_cols = ["indicator", "region", "year", "role", "observed", "modelled", "modelled_q05", "modelled_q95",
                 "abs_pct_error", "passed"]  # fmt: skip
     in_sample = cal.in_sample[cal.in_sample["role"] != "input"][fit_cols]
-    split = cal.time_split[cal.time_split["role"].isin(("fit", "proxy")) & (cal.time_split["year"] > s.split_year)][
-        fit_cols
-    ]
+    later = cal.time_split["year"] > s.split_year
+    split = cal.time_split[(cal.time_split["role"] != "input") & later][fit_cols]
     projection = pd.DataFrame([p.summary() for p in cal.projections])
     text = f"""# Calibration report
 
@@ -142,11 +144,18 @@ Command: `{s.command}`
 Created {cal.created}; observations up to {cal.data_cutoff}; history runs of the baseline with
 {s.households:,} household agents; ABC-SMC with {s.budget.population_size} particles on {cal.fit.sampler},
 {len(cal.fit.generations)} generations, {cal.fit.simulations:,} simulations, {cal.fit.seconds:.0f} s
-(time-split fit: {len(cal.split_fit.generations)} generations, {cal.split_fit.simulations:,} simulations).
+(time-split fit: {len(cal.split_fit.generations)} generations, {cal.split_fit.simulations:,} simulations,
+{cal.split_fit.seconds:.0f} s). The whole calibration, draws and projections included, took
+{cal.seconds / 60:.1f} minutes.
 
 The distance is the root weighted mean square of each fitted observation's error in units of
-its tolerance (1 = on average at the edge of the tolerance). Final epsilon:
-{cal.fit.generations[-1].epsilon:.3f} (fit to all), {cal.split_fit.generations[-1].epsilon:.3f}
+its tolerance (1 = on average at the edge of the tolerance). The posterior is the last
+generation whose importance weights keep an effective sample of at least
+{s.budget.min_effective_share:.0%} of the particles: generation {cal.fit.used_generation}, epsilon
+{cal.fit.generations[cal.fit.used_generation].epsilon:.3f}, effective sample
+{cal.fit.generations[cal.fit.used_generation].effective_sample_size:.0f} (fit to all); generation
+{cal.split_fit.used_generation}, epsilon {cal.split_fit.generations[cal.split_fit.used_generation].epsilon:.3f},
+effective sample {cal.split_fit.generations[cal.split_fit.used_generation].effective_sample_size:.0f}
 (fit to {s.split_year}).
 
 ## Generations
@@ -158,18 +167,21 @@ its tolerance (1 = on average at the edge of the tolerance). Final epsilon:
 Posterior median and 90 % interval; `contraction` is 1 - posterior variance / prior variance
 (0: the data say nothing, 1: pinned down). Parameters narrowed by at least 0.3 are
 installed as defaults (`installed`); the others keep their registry default, and their
-posterior spread enters projections.
+posterior spread enters projections. Parameters with role `propagate` are not fitted: no
+observation informs them, and adding uninformed dimensions makes the importance weights
+of ABC-SMC degenerate; their prior is drawn into the posterior sample instead, so their
+uncertainty reaches the projections.
 
 {_table(params)}
 
-Not identified by these observations: {", ".join(f"`{n}`" for n in unidentified) or "none"}.
+Fitted, but left too close to their prior by the data to install: {", ".join(f"`{n}`" for n in unidentified) or "none"}.
 
 ![posterior](posterior.png)
 
 ## Scores
 
-Comparisons with role `fit` or `proxy`; a comparison passes when the posterior median is
-within its tolerance. In sample: fit to every observation up to {cal.data_cutoff}. Out of
+Comparisons with role `fit`, `proxy` or `check` (inputs agree by construction and are left
+out); a comparison passes when the posterior median is within its tolerance. In sample: fit to every observation up to {cal.data_cutoff}. Out of
 sample: fit to observations up to {s.split_year} only, scored on {s.split_year + 1}-{cal.data_cutoff}.
 
 {_table(score_table)}

@@ -56,7 +56,7 @@ def read_parameters(path: Path | str) -> dict[str, float]:
 
 
 def module_summary(table: pd.DataFrame) -> pd.DataFrame:
-    """Per module: scored comparisons, how many pass, and the median absolute % error."""
+    """Per module: scored comparisons (of which fitted or proxy), how many pass, median absolute % error."""
     scored = table[table["role"].isin(SCORED_ROLES)]
     rows = []
     for module in MODULES:
@@ -65,6 +65,7 @@ def module_summary(table: pd.DataFrame) -> pd.DataFrame:
             {
                 "module": module,
                 "compared": len(part),
+                "fitted": int((part["role"].isin(("fit", "proxy"))).sum()),
                 "passed": int(part["passed"].sum()),
                 "share_passed": float(part["passed"].mean()) if len(part) else np.nan,
                 "median_abs_pct_error": float(part["abs_pct_error"].median()) if len(part) else np.nan,
@@ -73,6 +74,7 @@ def module_summary(table: pd.DataFrame) -> pd.DataFrame:
     total = {
         "module": "all",
         "compared": len(scored),
+        "fitted": int((scored["role"].isin(("fit", "proxy"))).sum()),
         "passed": int(scored["passed"].sum()),
         "share_passed": float(scored["passed"].mean()) if len(scored) else np.nan,
         "median_abs_pct_error": float(scored["abs_pct_error"].median()) if len(scored) else np.nan,

@@ -21,6 +21,7 @@ import json
 import shutil
 import sys
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -102,10 +103,10 @@ def posterior_bands(
 
 
 def scores(table: pd.DataFrame, after: int | None = None) -> pd.DataFrame:
-    """Per module: fitted or proxy comparisons (after ``after`` if given), how many pass, median error."""
-    from calibration.validation import module_summary
+    """Per module: scored comparisons (fit, proxy, check; after ``after`` if given), passes, median error."""
+    from calibration.validation import SCORED_ROLES, module_summary
 
-    part = table[table["role"].isin(("fit", "proxy"))]
+    part = table[table["role"].isin(SCORED_ROLES)]
     if after is not None:
         part = part[part["year"] > after]
     return module_summary(part)
@@ -123,6 +124,7 @@ class Calibration:
     settings: Settings
     data_cutoff: int
     created: str
+    seconds: float
 
     def point_estimate(self) -> dict[str, float]:
         """Values installed as defaults: posterior medians of identified parameters."""
@@ -138,6 +140,7 @@ def calibrate(settings: Settings, progress: bool = True) -> Calibration:
     last_year = max(c.model_year for c in items)
     scenario = history_scenario(last_year, calibrated=False)
     log = sys.stderr if progress else None
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory() as scratch:
         if log:
             print(f"fitting {len(priors)} parameters to observations up to {cutoff}", file=log)
@@ -151,6 +154,9 @@ def calibrate(settings: Settings, progress: bool = True) -> Calibration:
             scenario, items, priors, Path(scratch) / "abc_split.db", settings.budget, settings.households,
             settings.workers, settings.scheduler, settings.split_year, settings.seed + 1, progress,
         )  # fmt: skip
+    propagated = calibrated_parameters(role="propagate")
+    for result, child in zip((main, split), np.random.SeedSequence(settings.seed).spawn(4)[2:], strict=True):
+        result.add_propagated(propagated, np.random.default_rng(child))
     if log:
         print(f"comparing {settings.band_draws} posterior draws with the observations", file=log)
     in_sample = posterior_bands(main, items, settings.band_draws, settings, last_year)
@@ -169,7 +175,9 @@ def calibrate(settings: Settings, progress: bool = True) -> Calibration:
                 settings.workers if not settings.scheduler else 1,
             )
         )
-    return Calibration(main, split, in_sample, time_split, projections, settings, cutoff, dt.date.today().isoformat())
+    elapsed = time.perf_counter() - started
+    today = dt.date.today().isoformat()
+    return Calibration(main, split, in_sample, time_split, projections, settings, cutoff, today, elapsed)
 
 
 def calibration_toml(cal: Calibration) -> str:
@@ -187,7 +195,11 @@ def calibration_toml(cal: Calibration) -> str:
         "population_size": s.budget.population_size,
         "generations": len(cal.fit.generations),
         "simulations": cal.fit.simulations,
-        "final_epsilon": round(cal.fit.generations[-1].epsilon, 4),
+        "posterior_generation": cal.fit.used_generation,
+        "epsilon": round(cal.fit.generations[cal.fit.used_generation].epsilon, 4),
+        "effective_sample_size": round(cal.fit.generations[cal.fit.used_generation].effective_sample_size, 1),
+        "workers": cal.fit.sampler,
+        "wall_minutes": round(cal.seconds / 60.0, 1),
         "posterior": "posterior.csv",
     }
     lines = ["[calibration]"]

@@ -223,9 +223,21 @@ def test_plan_cuts_2030_emissions_below_baseline(plan_and_baseline):
     assert value(plan, "co2_with_electricity", "total", 2030) < value(baseline, "co2_with_electricity", "total", 2030)
 
 
-@pytest.mark.parametrize(
-    ("indicator", "sector"), [("pv_capacity", "total"), ("ev_stock", "transport"), ("storage_capacity", "total")]
-)
+@pytest.mark.parametrize(("indicator", "sector"), [("pv_capacity", "total"), ("storage_capacity", "total")])
 def test_plan_builds_more_than_baseline_by_2030(plan_and_baseline, indicator, sector):
     plan, baseline = plan_and_baseline["plan"], plan_and_baseline["baseline"]
     assert value(plan, indicator, sector, 2030) > value(baseline, indicator, sector, 2030)
+
+
+def fleet_evs(trajectory: pd.DataFrame, year: int) -> float:
+    """Electric buses, taxis and trucks: electric vehicles less electric private cars."""
+    cars = value(trajectory, "private_cars", "transport", year)
+    share = value(trajectory, "ev_share_of_private_cars", "transport", year) / 100.0
+    return value(trajectory, "ev_stock", "transport", year) - share * cars
+
+
+def test_plan_electrifies_more_fleet_vehicles_by_2030(plan_and_baseline):
+    # the plan has no instrument for private cars, whose electric share differs between two
+    # runs of 2,000 households by sampling alone; its fleet mandates are what it adds
+    plan, baseline = plan_and_baseline["plan"], plan_and_baseline["baseline"]
+    assert fleet_evs(plan, 2030) > fleet_evs(baseline, 2030)

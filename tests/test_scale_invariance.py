@@ -35,8 +35,11 @@ def short_plan():
 
 
 def test_default_count_agrees_with_one_to_one(short_plan):
-    ensemble = [run(short_plan, seed=s, households=DEFAULT_HOUSEHOLDS).trajectory for s in member_seeds(3, 6)]
-    full = run(short_plan, seed=3, households=FULL_SCALE).trajectory
+    # the 1:1 run uses the first member's seed: firms' draws, which dominate the spread of the
+    # city totals and do not depend on the household count, then come from the same stream
+    seeds = member_seeds(3, 6)
+    ensemble = [run(short_plan, seed=s, households=DEFAULT_HOUSEHOLDS).trajectory for s in seeds]
+    full = run(short_plan, seed=seeds[0], households=FULL_SCALE).trajectory
     for indicator, sector in INDICATORS:
         values = np.array([series(t, indicator, sector).loc[2030] for t in ensemble])
         mean, spread = values.mean(), values.std(ddof=1)
