@@ -22,6 +22,7 @@ Output folder::
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import sys
@@ -77,6 +78,13 @@ def execute(task: RunTask) -> pd.DataFrame:
     return frame[order]
 
 
+def execute_to_parquet(task: RunTask) -> bytes:
+    """Run one task and return its part as Parquet bytes (serialised where it ran, not by the writer)."""
+    buffer = io.BytesIO()
+    execute(task).to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
 def part_path(out: Path, run_id: str) -> Path:
     """Where a finished run is stored."""
     return out / RESULTS / f"part-{run_id}.parquet"
@@ -90,11 +98,17 @@ def finished_runs(out: Path) -> set[str]:
     return {p.stem.removeprefix("part-") for p in folder.glob("part-*.parquet")}
 
 
-def write_part(out: Path, run_id: str, frame: pd.DataFrame) -> None:
-    """Write one run's part atomically (hidden temporary file, then rename)."""
+def write_part(out: Path, run_id: str, part: pd.DataFrame | bytes) -> None:
+    """Write one run's part (a frame or Parquet bytes) atomically: hidden temporary file, then rename."""
     target = part_path(out, run_id)
     tmp = target.parent / f".{run_id}.{os.getpid()}.tmp"
-    frame.to_parquet(tmp, index=False)
+    if isinstance(part, bytes):
+        with open(tmp, "wb") as handle:
+            handle.write(part)
+            handle.flush()
+            os.fsync(handle.fileno())
+    else:
+        part.to_parquet(tmp, index=False)
     os.replace(tmp, target)
 
 
@@ -260,7 +274,7 @@ def sweep(
         with executor(workers, scheduler) as (pool, where):
             if bar:
                 print(f"{len(todo)} runs on {where}", file=sys.stderr)
-            futures = {pool.submit(execute, t): t for t in todo}
+            futures = {pool.submit(execute_to_parquet, t): t for t in todo}
             try:
                 for future in as_completed(futures):
                     task = futures[future]

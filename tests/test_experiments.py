@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -278,3 +279,38 @@ def test_morris_analysis(tmp_path):
 def test_analyse_refuses_a_folder_that_is_not_a_sweep(tmp_path):
     with pytest.raises(SweepError, match="not a sweep folder"):
         analyse(tmp_path)
+
+
+def test_killing_a_worker_mid_sweep_loses_no_run(sequential, tmp_path):
+    import os
+    import signal
+    import threading
+
+    from distributed import LocalCluster
+
+    spec, out, _ = sequential
+    target = tmp_path / "killed"
+    killed = []
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+
+        def kill_one_worker() -> None:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and len(finished_runs(target)) < 2:
+                time.sleep(0.05)
+            nanny = next(iter(cluster.workers.values()))
+            pid = nanny.process.process.pid
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+        thread = threading.Thread(target=kill_one_worker, daemon=True)
+        thread.start()
+        report = sweep(spec, target, scheduler=cluster.scheduler_address, progress=False)
+        thread.join(timeout=5)
+    assert killed, "no worker was killed"
+    done = finished_runs(target)
+    assert report.failed == 0 or len(done) + report.failed == 12
+    # whatever the kill cost, running again completes the sweep without duplicates
+    sweep(spec, target, workers=0, progress=False)
+    key = ["run_id", "year", "indicator", "sector"]
+    result = load_results(target).sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(result, load_results(out).sort_values(key).reset_index(drop=True))
