@@ -1,4 +1,4 @@
-"""Command line: ``suqian-abm run | scenarios | parameters | validate | calibrate | predict | sweep | analyse``."""
+"""Command line: ``suqian-abm run | scenarios | parameters | validate | calibrate | predict | sweep | analyse | app``."""
 
 from __future__ import annotations
 
@@ -105,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     an = sub.add_parser("analyse", help="analyse a sweep folder: bands, peak year, sensitivity, PRIM")
     an.add_argument("folder", type=Path, help="output folder of `suqian-abm sweep`")
+
+    app = sub.add_parser("app", help="start the policymakers' app (a web page) on this machine")
+    app.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    app.add_argument("--port", type=_positive_int, default=8765, help="port to listen on (default: 8765)")
 
     params = sub.add_parser("parameters", help="list the parameter registry")
     params.add_argument("--kind", choices=["lever", "uncertainty", "parameter"], help="only this kind")
@@ -257,6 +261,19 @@ def _analyse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _app(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    spec = importlib.util.find_spec("app")
+    if spec is None or spec.origin is None:
+        raise FileNotFoundError("the app (app.py) is not installed; reinstall suqian-abm")
+    command = [sys.executable, "-m", "solara", "run", spec.origin, "--host", args.host, "--port", str(args.port)]
+    print(f"starting the app at http://{args.host}:{args.port}", flush=True)
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}  # the app sends nothing anywhere
+    os.execve(sys.executable, [*command, "--production", "--no-check-version"], env)  # replaces this process
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``suqian-abm`` command; returns the exit status."""
     args = build_parser().parse_args(argv)
@@ -275,6 +292,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _sweep(args)
         if args.command == "analyse":
             return _analyse(args)
+        if args.command == "app":
+            return _app(args)
         return _parameters(args)
     except (
         ScenarioError,

@@ -1,0 +1,399 @@
+"""The policymakers' app: its helpers, its command, and the app itself in a real browser.
+
+The browser tests start ``suqian-abm app`` on a free port and drive Debian's Chromium
+(``/usr/bin/chromium``) with Playwright. Screenshots are kept in ``tests/artifacts/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from helpers import HOUSEHOLDS
+
+import app
+from abm.cli import main
+from abm.parameters import data_path, registry
+from abm.run import run
+from abm.scenario import load_scenario
+from abm.scorecard import TARGET_MAP
+from experiments.ensemble import run_ensemble
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1400, "height": 900}
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+STARTUP_SECONDS = 90
+WAIT_MS = 30_000
+SETTLE_MS = 200
+ANIMATION_MS = 400  # charts draw their lines in 250 ms
+CHART = '[data-testid="emissions-chart"]'
+THUMB = ".sq-param-{name} .v-slider-thumb"
+
+
+# --- without a browser -----------------------------------------------------------------------
+
+
+def test_app_command_help(capsys):
+    """`suqian-abm app --help` names the host (127.0.0.1 by default) and the port."""
+    with pytest.raises(SystemExit) as stop:
+        main(["app", "--help"])
+    assert stop.value.code == 0
+    out = capsys.readouterr().out
+    assert "--host" in out and "--port" in out and "127.0.0.1" in out
+
+
+def test_text_file_covers_the_app():
+    """Every word the app looks up exists in every language, with labels for every control, target and sector."""
+    with data_path(app.TEXT_FILE).open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    keys = [row["key"] for row in rows]
+    assert len(keys) == len(set(keys)), "duplicate keys in app_text.csv"
+    table = app.text_table()
+    assert set(app.LANGUAGES) == {"en", "zh"}
+    prefixes = {key.split(".")[0] for key in keys}
+    literals = re.findall(r'"([a-z_]+\.[A-Za-z0-9_ /%.]+)"', Path(app.__file__).read_text("utf-8"))
+    used = {k for k in literals if k.split(".")[0] in prefixes} | {"footer"}
+    used |= {f"param.{p.name}" for p in app.CONTROLS} | {f"hint.{p.name}" for p in app.CONTROLS}
+    used |= {f"group.{p.group}" for p in app.CONTROLS} | {f"preset.{name}" for name in app.PRESETS}
+    used |= {f"target.{tid}" for tid in TARGET_MAP} | {f"tab.{name}" for name in app.TABS}
+    used |= {f"unit.{p.unit}" for p in app.CONTROLS if p.unit != app.SWITCH}
+    used |= {f"sector.{name}" for name in app.SECTOR_LABELS}
+    missing_zh = sorted(k for k in used if not table["zh"].get(k))
+    assert not missing_zh, f"no Chinese text for {missing_zh}"
+    fallback = {k for k in used if k.startswith(("hint.", "sector."))}  # English from the registry / figures
+    missing_en = sorted(k for k in used - fallback if not table["en"].get(k))
+    assert not missing_en, f"no English text for {missing_en}"
+    assert app.Words("en").hint("ev_subsidy") == registry()["ev_subsidy"].description
+
+
+def test_link_settings_are_validated():
+    """A link's values go through Scenario.with_settings: bad ones are dropped with a message, good ones kept."""
+    settings, problems = app.parse_query(
+        "preset=../../etc/x.toml&ev_subsidy=3000&storage_subsidy=99999&car_km=3&bogus=1&pv_subsidy=nan&lang=xx"
+    )
+    assert settings.preset == app.DEFAULT_PRESET
+    assert dict(settings.overrides) == {"ev_subsidy": 3000.0}
+    assert settings.lang == app.FALLBACK_LANG
+    text = " ".join(problems)
+    for word in ("preset", "storage_subsidy", "car_km", "bogus", "pv_subsidy", "language"):
+        assert word in text
+    again, none = app.parse_query(settings.query())
+    assert again == settings and none == []
+    # a value equal to the preset's is not an override; links stay short
+    plan_value = load_scenario("plan").values["storage_discharge_incentive"]
+    assert app.parse_query(f"preset=plan&storage_discharge_incentive={plan_value}")[0].overrides == ()
+    assert app.default_language("zh-CN,zh;q=0.9,en;q=0.8") == "zh"
+    assert app.default_language("fr-FR") == "en"
+
+
+def test_slider_steps_hold_every_preset_value():
+    """Each slider's step puts the registry default and every preset's value on the slider."""
+    for p in app.CONTROLS:
+        if p.unit == app.SWITCH:
+            continue
+        step = app.slider_step(p)
+        assert 0 < step <= (p.high - p.low) / app.SLIDER_POSITIONS or p.unit == "year"
+        for name in app.PRESETS:
+            offset = (app.preset_scenario(name).values[p.name] - p.low) / step
+            assert abs(offset - round(offset)) < 1e-6, (p.name, name)
+
+
+def test_ensemble_is_the_experiments_ensemble():
+    """The app's ensemble, run member by member for its progress bar, equals run_ensemble."""
+    settings = app.Settings("plan", (), "en")
+    states = list(app.ensemble_steps(settings, 2, households=HOUSEHOLDS))
+    assert [s.done for s in states] == [0, 1, 2]
+    reference = run_ensemble(settings.scenario(), 2, root_seed=app.ENSEMBLE_ROOT_SEED, households=HOUSEHOLDS)
+    pd.testing.assert_frame_equal(states[-1].ensemble.peaks, reference.peaks)
+    pd.testing.assert_frame_equal(states[-1].ensemble.trajectories, reference.trajectories)
+
+
+# --- in the browser ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    """`suqian-abm app --port N` in a subprocess; its address once it answers."""
+    folder = tmp_path_factory.mktemp("app-server")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with (folder / "server.log").open("w", encoding="utf-8") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "abm.cli", "app", "--port", str(port)],
+            cwd=folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + STARTUP_SECONDS
+            while True:
+                if proc.poll() is not None:
+                    pytest.fail(f"the app server exited ({proc.returncode}): {(folder / 'server.log').read_text()}")
+                try:
+                    with urllib.request.urlopen(url, timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail(f"the app server did not answer within {STARTUP_SECONDS} s")
+                time.sleep(0.3)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    print(f"app server log: {folder / 'server.log'}")
+
+
+@pytest.fixture(scope="module")
+def playwright():
+    """Playwright, for Debian's Chromium; a missing browser fails (CI installs it), it is never skipped."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium), as .ci/run does")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as instance:
+        yield instance
+
+
+def launch(playwright, *extra: str):
+    """Chromium, headless, with ``extra`` command-line switches."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*LAUNCH_ARGS, *extra])
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    chromium = launch(playwright)
+    yield chromium
+    chromium.close()
+
+
+@dataclass
+class Session:
+    """One browser session (its own cookies, so its own app session) and the errors its page reported."""
+
+    page: object
+    errors: list[str] = field(default_factory=list)
+
+    def open(self, url: str) -> Session:
+        self.page.goto(url)
+        self.page.locator(CHART).wait_for(timeout=WAIT_MS)
+        self.settled()
+        return self
+
+    def settled(self) -> None:
+        """Wait until no simulation is running."""
+        self.page.wait_for_selector(".sq-app:not(.sq-busy)", timeout=WAIT_MS)
+        self.page.wait_for_timeout(SETTLE_MS)  # the last widget updates of the same render
+
+    def wait_text(self, selector: str, text: str) -> None:
+        """Wait until the first element matching ``selector`` contains ``text``."""
+        self.page.wait_for_function(
+            "([s, t]) => (document.querySelector(s)?.innerText ?? '').includes(t)",
+            arg=[selector, text],
+            timeout=WAIT_MS,
+        )
+
+    def text(self, selector: str) -> str:
+        return self.page.locator(selector).first.inner_text()
+
+    def digest(self) -> str:
+        return self.page.locator(CHART).get_attribute("data-digest")
+
+    def assert_no_errors(self) -> None:
+        assert not self.errors, "errors in the browser:\n" + "\n".join(self.errors)
+
+
+@pytest.fixture
+def sessions(browser, request) -> Iterator[callable]:
+    """Make browser sessions; screenshots of each are kept, and every test ends with no browser errors."""
+    made: list[tuple[object, Session]] = []
+
+    def make() -> Session:
+        context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+        page = context.new_page()
+        session = Session(page)
+        page.on("console", lambda m: session.errors.append(f"console: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: session.errors.append(f"page error: {e}"))
+        made.append((context, session))
+        return session
+
+    yield make
+    ARTIFACTS.mkdir(exist_ok=True)
+    for i, (context, session) in enumerate(made):
+        path = ARTIFACTS / f"{request.node.name}-{i}.png"
+        session.page.wait_for_timeout(ANIMATION_MS)
+        session.page.screenshot(path=str(path))
+        print(f"screenshot: {path}")
+        context.close()
+
+
+def press(session: Session, name: str, key: str) -> float:
+    """Move a slider with the keyboard; the seconds until the chart shows the new run."""
+    page = session.page
+    before = session.digest()
+    page.locator(THUMB.format(name=name)).focus()
+    page.evaluate("window.__sq_t0 = performance.now()")
+    page.keyboard.press(key)
+    page.wait_for_function(
+        "d => document.querySelector('[data-testid=\"emissions-chart\"]').getAttribute('data-digest') !== d",
+        arg=before,
+        timeout=WAIT_MS,
+    )
+    seconds = page.evaluate("(performance.now() - window.__sq_t0) / 1000")
+    session.settled()
+    return seconds
+
+
+def test_slider_changes_chart_and_scorecard(server, sessions):
+    """Moving the rooftop-PV subsidy to its maximum redraws the chart and the scorecard within a second or so."""
+    s = sessions().open(f"{server}/?preset=plan&lang=en")
+    card, table = s.text(".sq-cards"), s.text(".sq-scorecard tbody")
+    assert "plan: 0 yuan/kW" in s.text(".sq-param-pv_subsidy")
+    seconds = press(s, "pv_subsidy", "End")
+    assert "1,500 yuan/kW" in s.text(".sq-param-pv_subsidy .sq-control-value")
+    assert "pv_subsidy=1500" in s.page.url
+    assert s.text(".sq-scorecard tbody") != table
+    assert s.text(".sq-cards") != card
+    again = press(s, "pv_subsidy", "Home")  # back to the plan: both runs cached now
+    assert s.text(".sq-cards") == card
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "latency.txt").write_text(f"new run {seconds:.3f} s\ncached run {again:.3f} s\n", encoding="utf-8")
+    print(f"slider to updated chart: {seconds:.2f} s (new run), {again:.2f} s (cached run)")
+    assert seconds < 2.5, f"the chart took {seconds:.2f} s to update"
+    s.assert_no_errors()
+
+
+def test_language_switch(server, sessions):
+    """The language buttons switch every word, and the link keeps the language."""
+    s = sessions().open(f"{server}/?preset=plan&lang=en")
+    assert "Suqian carbon peak simulator" in s.text(".sq-title")
+    s.page.locator(".sq-lang-zh").click()
+    s.wait_text(".sq-title", "宿迁市碳达峰")
+    s.wait_text(".sq-controls", "储能项目激励")  # the plan's own terms
+    s.wait_text(".sq-cards", "达峰年份")
+    s.wait_text(".sq-scorecard", "非化石能源占一次能源消费比重")
+    assert "lang=zh" in s.page.url
+    s.page.locator(".sq-lang-en").click()
+    s.wait_text(".sq-controls", "Storage incentive")
+    s.assert_no_errors()
+
+
+def test_chinese_browser_starts_in_chinese(server, playwright):
+    """Without a language in the link, the app speaks the browser's language (Accept-Language)."""
+    chinese = launch(playwright, "--accept-lang=zh-CN")
+    try:
+        page = chinese.new_page(viewport=VIEWPORT)
+        page.goto(f"{server}/?preset=plan")
+        page.locator(CHART).wait_for(timeout=WAIT_MS)
+        assert "宿迁" in page.locator(".sq-title").inner_text()
+        assert "方案预设" in page.locator(".sq-presets").inner_text()
+    finally:
+        chinese.close()
+
+
+def test_downloads(server, sessions, tmp_path):
+    """The results CSV is the run's trajectory; the scenario file runs with `suqian-abm run --scenario`."""
+    s = sessions().open(f"{server}/?preset=plan&ev_subsidy=5000&lang=en")
+    with s.page.expect_download(timeout=WAIT_MS) as info:
+        s.page.locator(".sq-download-csv").click()
+    csv_path = tmp_path / info.value.suggested_filename
+    info.value.save_as(csv_path)
+    assert csv_path.name == "plan-custom-seed1-trajectory.csv"
+    with s.page.expect_download(timeout=WAIT_MS) as info:
+        s.page.locator(".sq-download-toml").click()
+    toml_path = tmp_path / info.value.suggested_filename
+    info.value.save_as(toml_path)
+    s.assert_no_errors()
+
+    scenario = load_scenario(toml_path)
+    assert scenario.levers() == load_scenario("plan").with_settings({"ev_subsidy": 5000}).levers()
+    assert tomllib.loads(toml_path.read_text(encoding="utf-8"))["levers"]["ev_subsidy"] == 5000.0
+    expected = run(scenario, seed=app.SEED, households=app.HOUSEHOLDS).trajectory
+    downloaded = pd.read_csv(csv_path)
+    assert list(downloaded.columns) == list(expected.columns) and len(downloaded) == len(expected)
+    assert downloaded["value"].to_numpy() == pytest.approx(expected["value"].to_numpy(), rel=1e-9, abs=1e-12)
+    assert main(["run", "--scenario", str(toml_path), "--households", "500", "--out", str(tmp_path / "run")]) == 0
+
+
+def test_shared_link_reopens_the_same_scenario(server, sessions):
+    """The share link (the page's address) opens the same settings and results in a new session."""
+    first = sessions().open(f"{server}/?preset=baseline&lang=en")
+    press(first, "ev_subsidy", "End")
+    first.page.locator(".sq-share").click()
+    link = first.page.locator(".sq-share-url").input_value()
+    assert "ev_subsidy=20000" in link and "preset=baseline" in link
+    second = sessions().open(link)
+    for selector in (".sq-param-ev_subsidy .sq-control-value", ".sq-cards", ".sq-controls-head"):
+        assert second.text(selector) == first.text(selector)
+    assert second.digest() == first.digest()
+    first.assert_no_errors()
+    second.assert_no_errors()
+
+
+def test_sessions_do_not_share_settings(server, sessions):
+    """A change in one browser session leaves another session's settings and chart alone."""
+    one = sessions().open(f"{server}/?preset=plan&lang=en")
+    other = sessions().open(f"{server}/?preset=plan&lang=en")
+    chart, value = other.digest(), other.text(".sq-param-storage_subsidy .sq-control-value")
+    press(one, "storage_subsidy", "End")
+    other.page.wait_for_timeout(500)
+    assert other.digest() == chart
+    assert other.text(".sq-param-storage_subsidy .sq-control-value") == value
+    assert "storage_subsidy" not in other.page.url
+    one.assert_no_errors()
+    other.assert_no_errors()
+
+
+def test_bad_link_shows_errors_and_the_app_still_works(server, sessions):
+    """Invalid values in a link are reported on the page; the app runs the preset without them."""
+    s = sessions().open(f"{server}/?preset=../../etc/passwd&ev_subsidy=1e9&car_km=3&lang=en")
+    errors = s.page.locator(".sq-link-error")
+    assert errors.count() == 3
+    assert "ev_subsidy" in errors.nth(1).inner_text() or "ev_subsidy" in s.text(".sq-main")
+    assert "0 yuan/vehicle" in s.text(".sq-param-ev_subsidy .sq-control-value")
+    s.assert_no_errors()
+
+
+def test_ensemble_reports_progress_and_probability(server, sessions):
+    """On request the app runs several seeds, shows progress, then the probability of peaking by 2030."""
+    s = sessions().open(f"{server}/?preset=plan&lang=en")
+    s.page.locator(".sq-tab-ensemble").click()
+    s.page.locator(".sq-ensemble-5").click()
+    s.page.locator(".sq-ensemble-run").click()
+    s.page.locator(".sq-progress-text, .sq-card-probability").first.wait_for(timeout=WAIT_MS)
+    s.page.locator(".sq-card-probability").wait_for(timeout=WAIT_MS * 2)
+    text = s.text(".sq-card-probability")
+    assert "2030" in text and re.search(r"\d+ %", text) and "5 seeds" in text
+    s.assert_no_errors()
