@@ -27,6 +27,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import ipyvuetify
@@ -36,6 +37,7 @@ import solara
 import solara.lab
 import solara.server.settings
 import traitlets
+from solara.components.echarts import EchartsWidget
 
 from abm.comparison import (
     by_sector,
@@ -736,11 +738,40 @@ def ensemble_options(state: EnsembleState, words: Words) -> tuple[dict[str, Any]
 # --- components ---------------------------------------------------------------------------
 
 
+_ECHARTS_WATCH = "      this.chart.setOption(this.option, true);\n    },"
+_ECHARTS_GUARDED = "      if (this.chart) this.chart.setOption(this.option, true);\n    },"
+
+
+@lru_cache(maxsize=1)
+def _guarded_echarts_template() -> str:
+    """Solara's ECharts template, with its option watcher waiting for the chart to exist.
+
+    The widget loads ECharts asynchronously after it is mounted; a new option that arrives
+    in between (a language switch redraws every chart at once) made the watcher call
+    ``setOption`` on a chart not yet created, a TypeError in the browser. With the guard the
+    option is simply kept: the chart draws the latest option when it is created.
+    """
+    text = Path(inspect.getfile(EchartsWidget)).with_name("echarts.vue").read_text(encoding="utf-8")
+    if _ECHARTS_WATCH not in text:
+        raise RuntimeError("Solara's echarts.vue has changed: review the option watcher guard in app.py")
+    return text.replace(_ECHARTS_WATCH, _ECHARTS_GUARDED, 1)
+
+
+class GuardedEchartsWidget(EchartsWidget):
+    """Solara's ECharts widget with the guard of :func:`_guarded_echarts_template`."""
+
+    template_file = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.template = _guarded_echarts_template()
+        super().__init__(*args, **kwargs)
+
+
 @solara.component
 def Chart(option: dict[str, Any], testid: str, height: int = 300) -> None:  # noqa: N802 (Solara components are capitalised)
     """An ECharts chart; ``data-digest`` changes whenever what it shows changes."""
     attributes = {"style": f"height: {height}px; width: 100%;", "data-testid": testid, "data-digest": _digest(option)}
-    solara.FigureEcharts(option=option, attributes=attributes, responsive=True)
+    GuardedEchartsWidget.element(option=option, attributes=attributes, responsive=True)
 
 
 def div(cls: str, children: list | None = None, **attributes: Any) -> solara.Element:
