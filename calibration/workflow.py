@@ -32,6 +32,7 @@ import pandas as pd
 from abm import __version__
 from abm.calibrated import calibration_dir
 from abm.model import DEFAULT_HOUSEHOLDS
+from abm.outputs import staged_folder
 from calibration.abc import Budget, Fit, calibrated_parameters, draw, fit, point_estimate
 from calibration.mapping import Comparison, compare, comparisons, load_map
 from calibration.observed import load_observed
@@ -215,11 +216,7 @@ def write_calibration(cal: Calibration, out: Path, overwrite: bool = False, adop
     """Write posterior, tables, figures and report to ``out`` (all or nothing); ``adopt`` installs it."""
     from calibration.report import write_figures, write_report
 
-    if out.exists() and not overwrite:
-        raise FileExistsError(f"output folder {out} exists; choose another --out or pass --overwrite")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with staged_folder(out, overwrite) as tmp:
         cal.fit.posterior.to_csv(tmp / "posterior.csv", index=False)
         cal.split_fit.posterior.to_csv(tmp / f"posterior_until_{cal.settings.split_year}.csv", index=False)
         (tmp / "calibration.toml").write_text(calibration_toml(cal), encoding="utf-8")
@@ -244,12 +241,6 @@ def write_calibration(cal: Calibration, out: Path, overwrite: bool = False, adop
         )
         write_figures(cal, tmp)
         write_report(cal, score_table, tmp)
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.replace(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     if adopt:
         adopt_calibration(out)
 

@@ -8,8 +8,6 @@ the observations left uncertain, parameters they do not identify included.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from abm.model import DEFAULT_HOUSEHOLDS
+from abm.outputs import staged_folder
 from abm.run import run
 from abm.scenario import load_scenario
 from abm.scorecard import series
@@ -108,18 +107,8 @@ def project(
 
 def write_projection(projection: Projection, out: Path, overwrite: bool = False) -> None:
     """members.csv, emissions.csv, peak_years.csv and summary.csv, written all or nothing."""
-    if out.exists() and not overwrite:
-        raise FileExistsError(f"output folder {out} exists; choose another --out or pass --overwrite")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with staged_folder(out, overwrite) as tmp:
         projection.members.to_csv(tmp / "members.csv", index=False)
         projection.emissions.to_csv(tmp / "emissions.csv", index=False)
         projection.peak_year_distribution().to_csv(tmp / "peak_years.csv", index=False)
         pd.DataFrame([projection.summary()]).to_csv(tmp / "summary.csv", index=False)
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.replace(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
