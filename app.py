@@ -1103,15 +1103,21 @@ def Scorecard(outcome: Outcome, words: Words) -> None:  # noqa: N802
 
 
 @solara.component
+def ChartGrid(options: list[tuple[str, dict[str, Any]]], words: Words, prefix: str, height: int) -> None:  # noqa: N802
+    """Small titled charts three to a row; each chart's test id is ``prefix-<key's last part>``."""
+    with div("sq-grid3"):
+        for key, option in options:
+            with div("sq-subchart"):
+                div("sq-subchart-title", [words(key)])
+                Chart(option, f"{prefix}-{key.split('.')[1]}", height=height)
+
+
+@solara.component
 def Adoption(outcome: Outcome, words: Words) -> None:  # noqa: N802
     options = solara.use_memo(lambda: adoption_options(outcome, words), [outcome, words.lang])
     with div("sq-panel"):
         div("sq-panel-note", [words("adoption.note")])
-        with div("sq-grid3"):
-            for key, option in options:
-                with div("sq-subchart"):
-                    div("sq-subchart-title", [words(key)])
-                    Chart(option, f"adoption-{key.split('.')[1]}", height=380)
+        ChartGrid(options, words, "adoption", height=380)
 
 
 @solara.component
@@ -1168,11 +1174,8 @@ def Intensity(outcome: Outcome, words: Words) -> None:  # noqa: N802
     options = solara.use_memo(
         lambda: [(key, intensity_option(outcome, words, ids)) for key, ids in INTENSITY_VIEWS], [outcome, words.lang]
     )
-    with div("sq-panel"), div("sq-grid3"):
-        for key, option in options:
-            with div("sq-subchart"):
-                div("sq-subchart-title", [words(key)])
-                Chart(option, f"intensity-{key.split('.')[1]}", height=340)
+    with div("sq-panel"):
+        ChartGrid(options, words, "intensity", height=340)
 
 
 @solara.component

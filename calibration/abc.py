@@ -351,7 +351,7 @@ def fit(
         print(file=sys.stderr)
     if not generations:
         raise CalibrationError("ABC-SMC produced no generation (no simulation was accepted)")
-    used = _usable_generation(abc.history, budget, len(generations))
+    used = _usable_generation(generations, budget)
     frame, weights = abc.history.get_distribution(m=0, t=used)
     posterior = pd.DataFrame({p.name: frame[f"p{i}"].to_numpy() for i, p in enumerate(priors)})
     posterior["weight"] = np.asarray(weights) / np.sum(weights)
@@ -390,18 +390,17 @@ def effective_sample_size(weights: np.ndarray) -> float:
     return float(w.sum() ** 2 / np.sum(w**2))
 
 
-def _usable_generation(history: Any, budget: Budget, generations: int) -> int:
+def _usable_generation(generations: Sequence[Generation], budget: Budget) -> int:
     """Last generation whose weights keep an effective sample of at least the budget's share.
 
     Late generations of ABC-SMC can put nearly all weight on a few particles when the
     acceptance region becomes a thin shell; such a sample is not a usable posterior.
     """
     floor = budget.min_effective_share * budget.population_size
-    for t in range(generations - 1, -1, -1):
-        _, weights = history.get_distribution(m=0, t=t)
-        if effective_sample_size(weights) >= floor:
-            return t
-    return generations - 1
+    for g in reversed(generations):
+        if g.effective_sample_size >= floor:
+            return g.t
+    return generations[-1].t
 
 
 def point_estimate(fit_result: Fit, min_contraction: float = 0.3) -> dict[str, float]:

@@ -34,7 +34,7 @@ from abm.calibrated import calibration_dir
 from abm.model import DEFAULT_HOUSEHOLDS
 from abm.outputs import staged_folder
 from calibration.abc import Budget, Fit, calibrated_parameters, draw, fit, point_estimate
-from calibration.mapping import Comparison, compare, comparisons, load_map
+from calibration.mapping import Comparison, compare, comparisons, load_map, normalised_error
 from calibration.observed import load_observed
 from calibration.simulate import history_scenario, simulate
 from experiments.posterior_predictive import Projection, project
@@ -88,14 +88,9 @@ def posterior_bands(
     within = grouped["passed"].mean().rename("share_of_draws_passed")
     table = first.merge(bands.reset_index(), on=keys).merge(within.reset_index(), on=keys)
     table["abs_pct_error"] = (table["modelled"] - table["observed"]).abs() / table["observed"].abs() * 100.0
-    allowed = np.array([c.allowed_error for c in items])
-    order = {(c.indicator, c.region, c.year): a for c, a in zip(items, allowed, strict=True)}
-    limit = np.array([order[k] for k in zip(table["indicator"], table["region"], table["year"], strict=True)])
-    diff = table["modelled"] - table["observed"]
-    diff = np.where(
-        table["kind"] == "lower", np.minimum(diff, 0), np.where(table["kind"] == "upper", np.maximum(diff, 0), diff)
-    )
-    table["passed"] = np.abs(diff) <= limit
+    by_key = {(c.indicator, c.region, c.year): c for c in items}
+    keys_of_rows = zip(table["indicator"], table["region"], table["year"], table["modelled"], strict=True)
+    table["passed"] = [abs(normalised_error(by_key[(i, r, y)], m)) <= 1.0 for i, r, y, m in keys_of_rows]
     columns = [
         "indicator", "region", "year", "observed", "modelled", "modelled_q05", "modelled_q95",
         "abs_pct_error", "passed", "share_of_draws_passed",

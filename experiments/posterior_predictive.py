@@ -20,7 +20,7 @@ from abm.model import DEFAULT_HOUSEHOLDS
 from abm.outputs import staged_folder
 from abm.run import run
 from abm.scenario import load_scenario
-from abm.scorecard import series
+from abm.scorecard import peak, series
 from calibration.abc import draw
 from experiments.ensemble import member_seeds
 
@@ -68,9 +68,9 @@ def _member(task: tuple[str, dict[str, float], int, int]) -> tuple[int, float, b
     scenario = load_scenario(scenario_name, calibrated=False).with_settings(values, where="posterior draw")
     result = run(scenario, seed=seed, households=households)
     s = series(result.trajectory, HEADLINE)
-    year = int(s.idxmax())
+    year, level = peak(result.trajectory)
     peaked = year < int(s.index.max())
-    return year, float(s.loc[year]), peaked, s.to_list(), [int(y) for y in s.index]
+    return year, level, peaked, s.to_list(), [int(y) for y in s.index]
 
 
 def project(
