@@ -1,4 +1,4 @@
-"""The plan's targets against a run: which are met, and from which year.
+"""The plan's targets against a run: which are met, from which year, and which were reached but lost.
 
 Each quantified target of ``targets.csv`` that the model determines is mapped to a
 trajectory indicator; targets with no value (set by the province), outside the modelled
@@ -45,7 +45,8 @@ TARGET_MAP: dict[str, TargetMap] = {
     "transport_intensity_2030": TargetMap("transport_carbon_intensity", "transport", change_from=2020),
     "solid_waste_use_2025": TargetMap("solid_waste_use"),
 }
-COLUMNS = ["target_id", "year", "target", "comparison", "unit", "modelled", "met", "first_year_met"]
+COLUMNS = ["target_id", "year", "target", "comparison", "unit", "modelled", "met", "first_year_met", "status"]
+STATUSES = ("met", "reached_then_lost", "met_late", "not_met")
 
 
 @lru_cache(maxsize=1)
@@ -83,8 +84,18 @@ def _compare(values: np.ndarray, comparison: str, target: float) -> np.ndarray:
     return ops[comparison](values, target)
 
 
+def status(met: bool, first_year_met: int | None, year: int) -> str:
+    """How a target fares: ``met`` in its year; ``reached_then_lost`` (held before its year, not in it);
+    ``met_late`` (first held after its year); ``not_met`` (never held in the run)."""
+    if met:
+        return "met"
+    if first_year_met is None:
+        return "not_met"
+    return "reached_then_lost" if first_year_met < year else "met_late"
+
+
 def scorecard(trajectory: pd.DataFrame) -> pd.DataFrame:
-    """One row per determined target: target, modelled value in the target year, met, first year met."""
+    """One row per determined target: target, modelled value in the target year, met, first year met, status."""
     rows = []
     last_year = int(trajectory["year"].max())
     indicators = trajectory["indicator"].to_numpy()
@@ -109,8 +120,11 @@ def scorecard(trajectory: pd.DataFrame) -> pd.DataFrame:
             hits = s.index[_compare(s.to_numpy(), target.comparison, float(target.value))]
             first = int(hits[0]) if len(hits) else None
         rows.append(
-            (target.id, year, float(target.value), target.comparison, target.unit, round(modelled, 6), bool(met), first)
-        )
+            (
+                target.id, year, float(target.value), target.comparison, target.unit, round(modelled, 6), bool(met),
+                first, status(bool(met), first, year),
+            )
+        )  # fmt: skip
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["first_year_met"] = frame["first_year_met"].astype("Int64")
     return frame
