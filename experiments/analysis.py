@@ -6,8 +6,8 @@ From the finished runs of a sweep folder:
   in 2030 and in the last year, whether emissions peaked by 2030 (a maximum in the last
   simulated year is no peak);
 * ``bands.csv`` and ``fan.png``: median and 5-95 % of CO2 by year and scenario;
-* ``peak_years.csv``, ``peak_year.png``: the peak-year distribution per scenario, and the
-  probability of peaking by 2030 in ``summary.md``;
+* ``peak_years.csv``, ``peak_year.png``: the peak-year distribution per scenario (runs and
+  their share of the scenario's runs), and the probability of peaking by 2030 in ``summary.md``;
 * Sobol designs: ``sobol.csv`` (S1 and ST with 95 % confidence intervals, SALib) and
   ``sensitivity.png``; Morris designs: ``morris.csv`` (mu*, its confidence interval, sigma);
 * designs with factors: ``prim.csv``, the box of factor ranges in which emissions peak by
@@ -28,7 +28,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
+from abm.figures import draw_peak_years, peak_year_shares, save
 from experiments.runner import SweepError, load_results
 
 HEADLINE = "co2_with_electricity"
@@ -199,35 +202,70 @@ def prim_box(runs: pd.DataFrame, factors: list[str]) -> tuple[pd.DataFrame, dict
     return limits, stats
 
 
-def _figures(runs: pd.DataFrame, band: pd.DataFrame, sens: pd.DataFrame | None, sens_kind: str, folder: Path) -> None:
+def _colours(scenarios: list[str]) -> dict[str, tuple[float, float, float]]:
+    return dict(zip(scenarios, sns.color_palette(n_colors=max(len(scenarios), 1)), strict=False))
+
+
+def draw_fan(band: pd.DataFrame, scenarios: list[str] | None = None) -> Figure:
+    """Median and 5-95 % of headline CO2 (Mt) by year, one colour per scenario, the 2030 target marked."""
     sns.set_theme(style="whitegrid", context="notebook")
+    scenarios = scenarios or list(dict.fromkeys(band["scenario"]))
+    colours = _colours(scenarios)
     fig, ax = plt.subplots(figsize=(10, 5))
-    for scenario, part in band.groupby("scenario", sort=False):
-        (line,) = ax.plot(part["year"], part["median"], label=f"{scenario} (median)")
-        ax.fill_between(part["year"], part["q05"], part["q95"], alpha=0.25, color=line.get_color(), label="5-95 %")
+    for scenario in scenarios:
+        part = band[band["scenario"] == scenario]
+        colour = colours[scenario]
+        ax.plot(part["year"], part["median"], color=colour, label=f"{scenario}: median")
+        ax.fill_between(part["year"], part["q05"], part["q95"], alpha=0.25, color=colour, label=f"{scenario}: 5-95 %")
     ax.axvline(PEAK_BY, color="black", ls="--", lw=1)
+    ax.text(PEAK_BY, 1.0, f" {PEAK_BY}: peak target", transform=ax.get_xaxis_transform(), va="bottom", fontsize=8)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+    ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
+    ax.set_xlabel("Year")
     ax.set_ylabel("CO2 with net imported electricity (Mt)")
+    ax.set_title("CO2 by scenario: median and 5-95 % of runs", pad=16)
     ax.legend(ncol=2, fontsize=8)
     fig.tight_layout()
-    fig.savefig(folder / "fan.png", dpi=110)
-    plt.close(fig)
+    return fig
 
-    fig, ax = plt.subplots(figsize=(10, 4.2))
-    sns.histplot(runs, x="peak_year", hue="scenario", discrete=True, multiple="dodge", stat="probability", ax=ax)
-    ax.axvline(PEAK_BY + 0.5, color="black", ls="--", lw=1)
-    ax.set_xlabel("year of peak CO2")
-    fig.tight_layout()
-    fig.savefig(folder / "peak_year.png", dpi=110)
-    plt.close(fig)
 
+def draw_scenarios(runs: pd.DataFrame, scenarios: list[str] | None = None) -> Figure:
+    """Peak CO2 and CO2 in 2030 (Mt) by scenario: every run, the median and the 5-95 % range.
+
+    Scenarios are categories: one colour each, side by side, nothing joining them.
+    """
+    sns.set_theme(style="whitegrid", context="notebook")
+    scenarios = scenarios or list(dict.fromkeys(runs["scenario"]))
+    colours = _colours(scenarios)
+    jitter = np.random.default_rng(0)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     for ax, column, label in ((axes[0], "peak_mt", "peak CO2 (Mt)"), (axes[1], "co2_2030", "CO2 in 2030 (Mt)")):
-        sns.stripplot(runs, x="scenario", y=column, ax=ax, alpha=0.35, size=3)
-        sns.pointplot(runs, x="scenario", y=column, estimator="median", errorbar=("pi", 90), color="black", ax=ax)
-        ax.set_ylabel(f"{label}: runs, median and 5-95 %")
+        for i, scenario in enumerate(scenarios):
+            values = runs.loc[runs["scenario"] == scenario, column].dropna().to_numpy(dtype=float)
+            if not len(values):
+                continue
+            colour = colours[scenario]
+            ax.scatter(i + jitter.uniform(-0.15, 0.15, len(values)), values, s=9, alpha=0.35, color=colour)
+            q05, median, q95 = np.quantile(values, [0.05, 0.5, 0.95])
+            ax.errorbar(
+                [i + 0.3], [median], yerr=[[median - q05], [q95 - median]], fmt="o", color=colour, ms=7, capsize=5,
+                lw=2, label=scenario,
+            )  # fmt: skip
+        ax.set_xticks(range(len(scenarios)), scenarios)
+        ax.set_xlim(-0.6, len(scenarios) - 0.4)
+        ax.set_xlabel("scenario")
+        ax.set_ylabel(label)
+        ax.set_title(f"{label}: runs (dots), median and 5-95 % (bar)", fontsize=10)
     fig.tight_layout()
-    fig.savefig(folder / "scenarios.png", dpi=110)
-    plt.close(fig)
+    return fig
+
+
+def _figures(runs: pd.DataFrame, band: pd.DataFrame, sens: pd.DataFrame | None, sens_kind: str, folder: Path) -> None:
+    scenarios = list(dict.fromkeys(runs["scenario"]))
+    scenarios += [s for s in dict.fromkeys(band["scenario"]) if s not in scenarios]
+    save(draw_fan(band, scenarios), folder / "fan.png")
+    save(draw_peak_years(peak_year_shares(runs), "share of the scenario's runs"), folder / "peak_year.png")
+    save(draw_scenarios(runs, scenarios), folder / "scenarios.png")
 
     if sens is not None and not sens.empty:
         part = sens[sens["outcome"] == "co2_2030"]
@@ -244,8 +282,7 @@ def _figures(runs: pd.DataFrame, band: pd.DataFrame, sens: pd.DataFrame | None, 
         sns.barplot(long, y="factor", x=x, hue=hue, ax=ax, errorbar=None)
         ax.set_xlabel(f"{'Sobol index' if sens_kind == 'sobol' else 'Morris mu* (Mt)'} of CO2 in 2030")
         fig.tight_layout()
-        fig.savefig(folder / "sensitivity.png", dpi=110)
-        plt.close(fig)
+        save(fig, folder / "sensitivity.png")
 
 
 def _md(frame: pd.DataFrame) -> str:
@@ -276,9 +313,7 @@ def analyse(out: Path) -> Path:
     band.to_csv(folder / "bands.csv", index=False)
     peaks = peak_summary(runs)
     peaks.to_csv(folder / "peaks.csv", index=False)
-    runs.groupby("scenario")["peak_year"].value_counts(normalize=True).rename("share").reset_index().to_csv(
-        folder / "peak_years.csv", index=False
-    )
+    peak_year_shares(runs).to_csv(folder / "peak_years.csv", index=False)
     sens, sens_kind = None, experiment["kind"]
     notes = []
     if sens_kind == "sobol":

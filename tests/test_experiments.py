@@ -314,3 +314,41 @@ def test_killing_a_worker_mid_sweep_loses_no_run(sequential, tmp_path):
     key = ["run_id", "year", "indicator", "sector"]
     result = load_results(target).sort_values(key).reset_index(drop=True)
     pd.testing.assert_frame_equal(result, load_results(out).sort_values(key).reset_index(drop=True))
+
+
+# what the analysis figures show ---------------------------------------------------------
+
+
+def test_analysis_figures_show_each_scenarios_own_shares_and_keep_scenarios_apart(sequential, monkeypatch):
+    """peak_year.png: bars equal peak_years.csv (each scenario sums to 1), whole-year ticks; fan.png: labelled;
+    scenarios.png: one colour per scenario, nothing joining the two categories."""
+    import matplotlib.pyplot as plt
+
+    from experiments import analysis
+
+    _, out, _ = sequential
+    figures = {}
+    monkeypatch.setattr(analysis, "save", lambda fig, path, dpi=110: figures.setdefault(path.name, fig))
+    folder = analyse(out)
+    try:
+        shares = pd.read_csv(folder / "peak_years.csv")
+        assert shares.groupby("scenario")["share"].sum().to_numpy() == pytest.approx(1.0)
+        ax = figures["peak_year.png"].axes[0]
+        figures["peak_year.png"].canvas.draw()
+        drawn = {c.get_label(): [p.get_height() for p in c] for c in ax.containers}
+        for scenario, part in shares.groupby("scenario"):
+            assert drawn[scenario] == pytest.approx(part.sort_values("peak_year")["share"].tolist())
+        labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+        assert labels and all(label.isdigit() for label in labels), labels
+
+        fan = figures["fan.png"].axes[0]
+        assert fan.get_xlabel() == "Year" and fan.get_title()
+
+        for ax in figures["scenarios.png"].axes:
+            colours = [tuple(c.lines[0].get_color()) for c in ax.containers]
+            assert len(colours) == 2 and len(set(colours)) == 2
+            for line in ax.lines:  # no line from one scenario to the other
+                assert len(set(np.round(np.asarray(line.get_xdata(), dtype=float), 6))) <= 1
+    finally:
+        for fig in figures.values():
+            plt.close(fig)
