@@ -10,7 +10,7 @@ from pathlib import Path
 
 from abm import __version__
 from abm.model import DEFAULT_HOUSEHOLDS
-from abm.parameters import ParameterValueError, RegistryError, parameter_table, registry
+from abm.parameters import ParameterValueError, RegistryError, registry
 from abm.population import MIN_HOUSEHOLDS
 from abm.scenario import ScenarioError, builtin_names, load_scenario, parse_assignments
 
@@ -28,14 +28,34 @@ def _positive_int(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``suqian-abm`` command."""
     parser = argparse.ArgumentParser(
-        prog="suqian-abm", description="Agent-based model of Suqian's CO2 peak under its 2024 plan."
+        prog="suqian-abm",
+        description="Agent-based model of Suqian's CO2 peak under its 2024 plan.",
+        epilog="Run `suqian-abm COMMAND --help` for what a command does, its options and examples.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="run a scenario and write trajectory, scorecard, manifest and figure")
+    run = sub.add_parser(
+        "run",
+        help="run a scenario and write trajectory, scorecard, manifest and figure",
+        description="Run one scenario from 2020 to 2060 and write four files into the output\n"
+        "folder: trajectory.csv (every indicator by year and sector), scorecard.csv (the plan's\n"
+        "targets, met or not), manifest.json (the scenario as resolved, seed, version) and\n"
+        "emissions.png. Prints the peak year, the peak CO2 and how many targets are met. The\n"
+        "same seed gives the same files.\n\n"
+        f"Built-in scenarios: {', '.join(builtin_names())} (`suqian-abm scenarios` says what each\n"
+        "sets); or the path of your own .toml file with [levers], [uncertainties] and [parameters].",
+        epilog="examples:\n"
+        "  suqian-abm run --scenario plan --seed 1 --out runs/plan\n"
+        "  suqian-abm run --scenario baseline --households 1631972   # every household simulated\n"
+        "  suqian-abm run --scenario plan --set ev_subsidy=5000 --set carbon_price_2030=200 --out runs/plan-ev\n"
+        "  suqian-abm run --scenario my_scenario.toml --out runs/mine",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.add_argument(
-        "--scenario", default="plan", help="built-in scenario name or path of a .toml file (default: plan)"
+        "--scenario",
+        default="plan",
+        help=f"built-in scenario ({', '.join(builtin_names())}) or path of a .toml file (default: plan)",
     )
     run.add_argument("--seed", type=_positive_int, default=1, help="random seed (default: 1)")
     run.add_argument(
@@ -58,9 +78,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--uncalibrated", action="store_true", help="use the registry defaults, not the shipped calibration"
     )
 
-    sub.add_parser("scenarios", help="list the built-in scenarios")
+    sub.add_parser(
+        "scenarios",
+        help="list the built-in scenarios",
+        description="List the built-in scenarios and what each sets. Run one with\n"
+        "`suqian-abm run --scenario NAME`; start your own from a copy of abm/scenarios/NAME.toml.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
-    val = sub.add_parser("validate", help="score a history run against an observed-data file")
+    val = sub.add_parser(
+        "validate",
+        help="score a history run against an observed-data file",
+        description="Run the model over the observed years and score it against observed statistics:\n"
+        "every observation the map from model outputs to observations covers gets the model's\n"
+        "value and its absolute percentage error. Writes validation.csv (one row per observation)\n"
+        "and summary.csv (one row per module) into --out. An observed file has the columns\n"
+        "indicator, region, year, value, unit, quality, source_url, source_title, note.",
+        epilog="examples:\n"
+        "  suqian-abm validate --out runs/validation\n"
+        "  suqian-abm validate --observed my_observations.csv --params runs/calibration/calibration.toml "
+        "--out runs/validation",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     val.add_argument("--observed", type=Path, default=None, help="observed data CSV (default: the shipped file)")
     val.add_argument("--out", type=Path, required=True, help="output folder for validation.csv and summary.csv")
     val.add_argument(
@@ -72,7 +111,20 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--seed", type=_positive_int, default=1, help="random seed (default: 1)")
     val.add_argument("--households", type=_positive_int, default=DEFAULT_HOUSEHOLDS, help="simulated households")
 
-    cal = sub.add_parser("calibrate", help="fit the uncertain parameters to the observations (ABC-SMC)")
+    cal = sub.add_parser(
+        "calibrate",
+        help="fit the uncertain parameters to the observations (ABC-SMC)",
+        description="Fit the parameters the records can speak to, to Suqian's observed statistics, with\n"
+        "ABC-SMC (pyabc). Writes the weighted posterior, the fit table, time-split scores (fit to\n"
+        "2019, scored on 2020-2022), figures, projections of the baseline and the plan, and\n"
+        "report.md. About 25 minutes on 2 cores; --quick checks the machinery in about a minute.\n"
+        "With --adopt the result becomes the calibration every scenario uses.",
+        epilog="examples:\n"
+        "  suqian-abm calibrate --out runs/calibration --quick\n"
+        "  suqian-abm calibrate --out runs/calibration --adopt\n"
+        "  suqian-abm calibrate --out runs/calibration --scheduler tcp://HOST:8786",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     cal.add_argument("--out", type=Path, required=True, help="output folder")
     cal.add_argument("--quick", action="store_true", help="a small budget: checks the machinery in about a minute")
     cal.add_argument("--workers", type=_positive_int, default=None, help="processes (default: all cores)")
@@ -85,7 +137,17 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
     cal.add_argument("--adopt", action="store_true", help="install the result as the default calibration")
 
-    pred = sub.add_parser("predict", help="project a scenario with posterior parameter draws and seeds")
+    pred = sub.add_parser(
+        "predict",
+        help="project a scenario with posterior parameter draws and seeds",
+        description="Run a scenario with parameter draws from the calibration's posterior, each with its own\n"
+        "seed, and report the distribution of the peak year and the probability of peaking by 2030.\n"
+        "Writes the projection into --out.",
+        epilog="examples:\n"
+        "  suqian-abm predict --scenario plan --members 100 --out runs/plan-projection\n"
+        "  suqian-abm predict --scenario accelerated --posterior runs/calibration/posterior.csv --out runs/acc",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     pred.add_argument("--scenario", default="plan", help="built-in scenario name or .toml path (default: plan)")
     pred.add_argument("--members", type=_positive_int, default=100, help="posterior draws (default: 100)")
     pred.add_argument("--posterior", type=Path, default=None, help="posterior .csv (default: shipped calibration)")
@@ -95,7 +157,21 @@ def build_parser() -> argparse.ArgumentParser:
     pred.add_argument("--out", type=Path, required=True, help="output folder")
     pred.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
 
-    sw = sub.add_parser("sweep", help="run an experiment spec (ensembles, sweeps, Sobol, Morris) on Dask")
+    sw = sub.add_parser(
+        "sweep",
+        help="run an experiment spec (ensembles, sweeps, Sobol, Morris) on Dask",
+        description="Run every run of an experiment spec (scenarios, the levers and uncertainties to vary,\n"
+        "a design: full factorial, Latin hypercube, Sobol, Morris or replications) on a local Dask\n"
+        "cluster or a running scheduler. Each finished run is written at once as a Parquet part in\n"
+        "OUT/results; the same command run again skips finished runs, so a sweep resumes where it\n"
+        "stopped. Specs ship in experiments/specs/; `suqian-abm analyse OUT` summarises the\n"
+        "results.",
+        epilog="examples:\n"
+        "  suqian-abm sweep experiments/specs/plan_vs_baseline.toml --out runs/plan-vs-baseline\n"
+        "  suqian-abm sweep experiments/specs/sobol_main_levers.toml --out runs/sobol --workers 2\n"
+        "  suqian-abm sweep experiments/specs/sobol_main_levers.toml --out runs/sobol --scheduler tcp://HEAD:8786",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sw.add_argument("spec", type=Path, help="experiment spec (.toml)")
     sw.add_argument("--out", type=Path, required=True, help="output folder; run again to resume")
     sw.add_argument("--scheduler", default=None, help="address of a running Dask scheduler (tcp://host:8786)")
@@ -103,16 +179,65 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=_positive_int, default=None, help="local worker processes (default: all cores; 0: no Dask)"
     )
 
-    an = sub.add_parser("analyse", help="analyse a sweep folder: bands, peak year, sensitivity, PRIM")
+    an = sub.add_parser(
+        "analyse",
+        help="analyse a sweep folder: bands, peak year, sensitivity, PRIM",
+        description="Analyse the results of `suqian-abm sweep`: bands of emissions, the peak year and the\n"
+        "probability of peaking by 2030 per scenario, and for Sobol and Morris designs the\n"
+        "sensitivity indices and a PRIM box. Writes tables, figures and summary.md into\n"
+        "FOLDER/analysis and prints the summary.",
+        epilog="example:\n  suqian-abm analyse runs/plan-vs-baseline",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     an.add_argument("folder", type=Path, help="output folder of `suqian-abm sweep`")
 
-    app = sub.add_parser("app", help="start the policymakers' app (a web page) on this machine")
+    app = sub.add_parser(
+        "app",
+        help="start the policymakers' app (a web page) on this machine",
+        description="Start the policymakers' app: every instrument of the plan is a slider, and the page\n"
+        "shows at once what happens to the CO2 peak, each target and the budget, against the\n"
+        "baseline, in Chinese or English; a link reopens the same settings. It listens on\n"
+        "127.0.0.1 (this machine only) unless --host says otherwise, and needs no internet\n"
+        "access. Stop it with Ctrl-C. See docs/app.md.",
+        epilog="examples:\n"
+        "  suqian-abm app                    # then open http://127.0.0.1:8765\n"
+        "  suqian-abm app --port 8800\n"
+        "  suqian-abm app --host 0.0.0.0     # reachable from other machines: only on a trusted network",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     app.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     app.add_argument("--port", type=_positive_int, default=8765, help="port to listen on (default: 8765)")
 
-    params = sub.add_parser("parameters", help="list the parameter registry")
+    params = sub.add_parser(
+        "parameters",
+        help="list the parameter registry",
+        description="List the parameter registry (abm/data/parameters.csv), every number the model uses:\n"
+        "name, kind (lever: an instrument the government sets; uncertainty: a fact about the\n"
+        "future nobody controls; parameter: everything else), group, unit, default, the range a\n"
+        "scenario may set (fixed: observed data) and source. Ends with the count shown.\n\n"
+        "On a terminal the table is cut to its width (source first, then unit and group; names\n"
+        "never); --wide, or output to a file or pipe, prints every cell in full. --markdown prints\n"
+        "the table of docs/parameters.md.",
+        epilog="examples:\n"
+        "  suqian-abm parameters --kind lever\n"
+        "  suqian-abm parameters --group subsidies --name '*ev*'\n"
+        "  suqian-abm parameters --name ev --wide\n"
+        "  suqian-abm parameters --kind uncertainty --markdown",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     params.add_argument("--kind", choices=["lever", "uncertainty", "parameter"], help="only this kind")
-    params.add_argument("--markdown", action="store_true", help="print a markdown table")
+    params.add_argument(
+        "--group",
+        metavar="GROUP",
+        help=f"only this group, ignoring case; groups: {', '.join(sorted({p.group for p in registry().values()}))}",
+    )
+    params.add_argument(
+        "--name",
+        metavar="TEXT",
+        help="only names containing TEXT, or matching it as a glob when it has *, ? or [...]; ignoring case",
+    )
+    params.add_argument("--wide", action="store_true", help="print every cell in full, however wide the terminal")
+    params.add_argument("--markdown", action="store_true", help="print a markdown table (every cell in full)")
     return parser
 
 
@@ -146,14 +271,18 @@ def _scenarios() -> int:
 
 
 def _parameters(args: argparse.Namespace) -> int:
+    import shutil
+
+    from abm import parameter_listing as listing
+
+    every = list(registry().values())
+    chosen = listing.select(every, kind=args.kind, group=args.group, name=args.name)
     if args.markdown:
-        print(parameter_table(args.kind))
+        print(listing.markdown_table(chosen))
         return 0
-    for p in registry().values():
-        if args.kind and p.kind != args.kind:
-            continue
-        rng = f"[{p.low:g}, {p.high:g}]" if p.adjustable else "fixed"
-        print(f"{p.name:<48} {p.kind:<11} {p.default:>12g} {rng:<22} {p.unit}")
+    on_terminal = sys.stdout.isatty() or "COLUMNS" in os.environ
+    width = shutil.get_terminal_size().columns if on_terminal and not args.wide else None
+    print(listing.text_table(chosen, len(every), width))
     return 0
 
 

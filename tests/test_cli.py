@@ -206,7 +206,10 @@ def test_scenarios_lists_the_builtins(tmp_path):
 def test_parameters_lists_levers_only(tmp_path):
     done = cli("parameters", "--kind", "lever", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    names = {line.split()[0] for line in done.stdout.splitlines() if line.strip()}
+    lines = done.stdout.splitlines()
+    assert lines[0].split()[:2] == ["name", "kind"]
+    assert lines[-1] == f"{len(LEVERS)} of {len(REG)} parameters"
+    names = {line.split()[0] for line in lines[1:-1]}
     assert names == set(LEVERS)
 
 
@@ -241,3 +244,133 @@ def test_plan_electrifies_more_fleet_vehicles_by_2030(plan_and_baseline):
     # runs of 2,000 households by sampling alone; its fleet mandates are what it adds
     plan, baseline = plan_and_baseline["plan"], plan_and_baseline["baseline"]
     assert fleet_evs(plan, 2030) > fleet_evs(baseline, 2030)
+
+
+# --- the parameter table and the help texts ------------------------------------------------
+
+
+def parameters_output(capsys, *args: str) -> list[str]:
+    """Lines printed by ``suqian-abm parameters ARGS`` (exit status 0)."""
+    assert main(["parameters", *args]) == 0
+    return capsys.readouterr().out.splitlines()
+
+
+def listed_names(lines: list[str]) -> list[str]:
+    """The names in a text table: its lines less the header and the count line."""
+    return [line.split()[0] for line in lines[1:-1]]
+
+
+def test_parameters_table_has_a_header_every_column_and_a_count(capsys, monkeypatch):
+    """Not on a terminal: a header naming the seven columns, every parameter in full, then the count."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    lines = parameters_output(capsys)
+    assert lines[0].split() == ["name", "kind", "group", "unit", "default", "range", "source"]
+    assert lines[-1] == f"{len(REG)} of {len(REG)} parameters"
+    assert listed_names(lines) == list(REG)
+    longest = max(REG.values(), key=lambda p: len(p.source))
+    row = next(line for line in lines if line.split()[0] == longest.name)
+    assert row.endswith(longest.source) and "…" not in "".join(lines)
+    ev = next(line for line in lines if line.split()[0] == "ev_subsidy").split()
+    p = REG["ev_subsidy"]
+    assert ev[1:4] == [p.kind, p.group, p.unit] and f"{p.low:g} to {p.high:g}" in " ".join(ev)
+
+
+def test_parameters_are_cut_to_the_terminal_width_and_shown_whole_with_wide(capsys, monkeypatch):
+    """On a terminal of 120 columns sources are cut with an ellipsis, names never; --wide shows them whole."""
+    from abm.parameter_listing import display_width
+
+    monkeypatch.setenv("COLUMNS", "120")
+    lines = parameters_output(capsys, "--kind", "lever")
+    assert max(display_width(line) for line in lines) <= 120
+    assert any(line.endswith("…") for line in lines[1:-1])
+    assert listed_names(lines) == LEVERS
+    wide = parameters_output(capsys, "--kind", "lever", "--wide")
+    assert max(display_width(line) for line in wide) > 120
+    assert not any("…" in line for line in wide)
+    assert wide[-1] == lines[-1] == f"{len(LEVERS)} of {len(REG)} parameters"
+
+
+def test_parameter_cells_are_cut_by_display_width():
+    """Chinese characters take two columns: a cut source never runs past its column."""
+    from abm.parameter_listing import cut, display_width
+
+    source = "plan (二)2: control of energy-intensive projects"
+    assert display_width(source) == len(source) + 1
+    for width in range(2, 20):
+        shortened = cut(source, width)
+        assert display_width(shortened) <= width and shortened.endswith("…")
+    assert cut("short", 5) == "short"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--group", "SUBSIDIES"], [p.name for p in REG.values() if p.group == "subsidies"]),
+        (["--name", "EV_"], [n for n in REG if "ev_" in n]),
+        (["--name", "*_subsidy"], [n for n in REG if n.endswith("_subsidy")]),
+        (["--name", "pv*", "--kind", "lever"], [n for n in LEVERS if n.startswith("pv")]),
+        (["--group", "transport", "--kind", "lever"], [p.name for p in REG.of_kind("lever") if p.group == "transport"]),
+        (["--name", "no-such-parameter"], []),
+    ],
+)
+def test_parameters_filters(capsys, monkeypatch, args, expected):
+    """--group (ignoring case), --name (substring or glob, ignoring case) and --kind combine."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    assert expected or args[-1] == "no-such-parameter"
+    lines = parameters_output(capsys, *args)
+    assert listed_names(lines) == expected
+    assert lines[-1] == f"{len(expected)} of {len(REG)} parameters"
+
+
+def test_unknown_group_lists_the_groups(capsys):
+    assert main(["parameters", "--group", "nonsense"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown group 'nonsense'" in err
+    for group in {p.group for p in REG.values()}:
+        assert group in err
+
+
+def test_parameters_markdown_is_the_docs_table_for_any_selection(capsys):
+    """--markdown prints docs/parameters.md's table, whole or filtered."""
+    from abm.parameters import parameter_table
+
+    assert parameters_output(capsys, "--markdown") == parameter_table().splitlines()
+    assert parameters_output(capsys, "--markdown", "--kind", "lever") == parameter_table("lever").splitlines()
+    rows = parameters_output(capsys, "--markdown", "--group", "subsidies", "--name", "ev")[2:]
+    assert rows and all(row.startswith("| `") and "ev" in row.split("`")[1] for row in rows)
+
+
+def subcommands() -> dict[str, object]:
+    """Each subcommand's parser, by name."""
+    from abm.cli import build_parser
+
+    parser = build_parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    return dict(action.choices)
+
+
+def test_every_subcommand_has_a_description_in_its_help(capsys):
+    """`suqian-abm COMMAND --help` says what the command does in a paragraph, beyond the one-line help."""
+    commands = subcommands()
+    assert {"run", "scenarios", "parameters", "validate", "calibrate", "predict", "sweep", "analyse", "app"} <= set(
+        commands
+    )
+    for name, sub in commands.items():
+        assert sub.description and len(sub.description.split()) >= 15, name
+        with pytest.raises(SystemExit) as stop:
+            main([name, "--help"])
+        assert stop.value.code == 0
+        out = capsys.readouterr().out
+        assert sub.description.splitlines()[0] in out, name
+        if sub.epilog:
+            assert f"suqian-abm {name}" in sub.epilog, name
+
+
+def test_run_help_lists_the_builtin_scenarios(capsys):
+    from abm.scenario import builtin_names
+
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    out = capsys.readouterr().out
+    assert f"Built-in scenarios: {', '.join(builtin_names())}" in out
+    assert "examples:" in out and "--set ev_subsidy=5000" in out

@@ -1,0 +1,125 @@
+"""The parameter registry as ``suqian-abm parameters`` prints it: filtered, as a text or markdown table.
+
+The text table has a header line, one line per parameter with the columns name, kind, group,
+unit, default, range and source, and a count line. Given a width in characters (the
+terminal's), it shortens source, then unit, then group, marking each cut with ``…``;
+names, kinds, defaults and ranges are never cut. The markdown table is the one
+``docs/parameters.md`` ends with (:func:`abm.parameters.parameter_table`), for any selection.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from abm.parameters import Parameter
+
+HEADER = ("name", "kind", "group", "unit", "default", "range", "source")
+GAP = "  "
+ELLIPSIS = "…"
+# columns that may be cut to fit the width, in the order they are cut, and the fewest characters each keeps
+SHRINKABLE = (("source", 12), ("unit", 10), ("group", 10))
+GLOB_CHARACTERS = "*?["
+
+
+def groups(parameters: Iterable[Parameter]) -> list[str]:
+    """The groups of ``parameters``, sorted."""
+    return sorted({p.group for p in parameters})
+
+
+def select(
+    parameters: Iterable[Parameter], kind: str | None = None, group: str | None = None, name: str | None = None
+) -> list[Parameter]:
+    """The parameters of ``kind`` and ``group`` whose names match ``name``, in registry order.
+
+    ``group`` is compared ignoring case; an unknown one raises ValueError listing the groups.
+    ``name`` is a case-insensitive substring, or a glob pattern when it holds ``*``, ``?`` or ``[``.
+    """
+    parameters = list(parameters)
+    if group is not None:
+        known = groups(parameters)
+        if group.lower() not in {g.lower() for g in known}:
+            raise ValueError(f"--group: unknown group '{group}'; groups: {', '.join(known)}")
+        parameters = [p for p in parameters if p.group.lower() == group.lower()]
+    if kind is not None:
+        parameters = [p for p in parameters if p.kind == kind]
+    if name is not None:
+        pattern = name.lower()
+        if any(c in pattern for c in GLOB_CHARACTERS):
+            parameters = [p for p in parameters if fnmatch.fnmatchcase(p.name.lower(), pattern)]
+        else:
+            parameters = [p for p in parameters if pattern in p.name.lower()]
+    return parameters
+
+
+def value_range(p: Parameter) -> str:
+    """``low to high``, or ``fixed`` for observed data."""
+    return f"{p.low:g} to {p.high:g}" if p.adjustable else "fixed"
+
+
+def cells(p: Parameter) -> tuple[str, ...]:
+    """One parameter's cells, in the order of :data:`HEADER`."""
+    return (p.name, p.kind, p.group, p.unit, f"{p.default:g}", value_range(p), p.source)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes (wide East Asian characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` terminal columns, ending with ``…`` when shortened."""
+    if display_width(text) <= width:
+        return text
+    kept, used = [], 0
+    for c in text:
+        w = display_width(c)
+        if used + w > width - 1:
+            break
+        kept.append(c)
+        used += w
+    return "".join(kept) + ELLIPSIS
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    space = " " * max(0, width - display_width(text))
+    return space + text if right else text + space
+
+
+def column_widths(rows: Sequence[Sequence[str]], width: int | None) -> list[int]:
+    """Each column's width: its widest cell, cut down (see :data:`SHRINKABLE`) until a line fits ``width``."""
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(HEADER))]
+    if width is None:
+        return widths
+    for column, fewest in SHRINKABLE:
+        i = HEADER.index(column)
+        excess = sum(widths) + len(GAP) * (len(widths) - 1) - width
+        if excess <= 0:
+            break
+        widths[i] = max(min(widths[i], fewest), widths[i] - excess)
+    return widths
+
+
+def text_table(parameters: Sequence[Parameter], total: int, width: int | None = None) -> str:
+    """Header, one line per parameter and ``N of M parameters``; lines fit ``width`` columns where they can."""
+    rows = [HEADER, *(cells(p) for p in parameters)]
+    widths = column_widths(rows, width)
+    default = HEADER.index("default")
+    lines = [
+        GAP.join(
+            pad(cut(cell, w), w, right=i == default) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+    noun = "parameter" if total == 1 else "parameters"
+    return "\n".join([*lines, f"{len(parameters)} of {total} {noun}"])
+
+
+def markdown_table(parameters: Iterable[Parameter]) -> str:
+    """The parameters as the markdown table of ``docs/parameters.md``; every cell in full."""
+    lines = ["| name | kind | unit | default | range | source |", "|---|---|---|---|---|---|"]
+    for p in parameters:
+        source = p.source.replace("|", "/")
+        lines.append(f"| `{p.name}` | {p.kind} | {p.unit} | {p.default:g} | {value_range(p)} | {source} |")
+    return "\n".join(lines)
