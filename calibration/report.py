@@ -12,6 +12,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.ticker import FormatStrFormatter, ScalarFormatter
+
+from abm.figures import draw_peak_years, peak_year_shares, save
 
 if TYPE_CHECKING:
     from calibration.workflow import Calibration
@@ -19,14 +23,19 @@ if TYPE_CHECKING:
 FIT_COLOURS = {"in sample": "#1f77b4", "time split": "#ff7f0e"}
 
 
-def fit_figure(cal: Calibration, path: Path) -> None:
-    """Observed values against posterior draws (median, 5-95 %) for every fitted comparison."""
+def draw_fit(in_sample: pd.DataFrame, time_split: pd.DataFrame, split_year: int, data_cutoff: int) -> Figure:
+    """Observed values against posterior draws (median, 5-95 %) for every fitted or proxy comparison.
+
+    ``in_sample`` and ``time_split`` are the fit tables (``fit.csv``, ``time_split.csv``): the fit to
+    every observation up to ``data_cutoff`` and the fit to those up to ``split_year``. Ticks are
+    plain numbers: whole years on x, the observation's own units on y.
+    """
     sns.set_theme(style="whitegrid", context="notebook")
-    tables = {"in sample": cal.in_sample, "time split": cal.time_split}
-    shown = cal.in_sample[cal.in_sample["role"].isin(("fit", "proxy"))]
+    tables = {"in sample": in_sample, "time split": time_split}
+    shown = in_sample[in_sample["role"].isin(("fit", "proxy"))]
     panels = list(dict.fromkeys(zip(shown["indicator"], shown["region"], strict=True)))
     cols = 4
-    rows = int(np.ceil(len(panels) / cols))
+    rows = max(int(np.ceil(len(panels) / cols)), 1)
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.1 * rows), squeeze=False)
     for ax, (indicator, region) in zip(axes.flat, panels, strict=False):
         for offset, (label, table) in zip((-0.12, 0.12), tables.items(), strict=True):
@@ -34,24 +43,33 @@ def fit_figure(cal: Calibration, path: Path) -> None:
             x = part["year"].to_numpy() + offset
             err = [part["modelled"] - part["modelled_q05"], part["modelled_q95"] - part["modelled"]]
             ax.errorbar(x, part["modelled"], yerr=err, fmt="o", color=FIT_COLOURS[label], label=label, ms=5, capsize=3)
-        part = cal.in_sample[(cal.in_sample["indicator"] == indicator) & (cal.in_sample["region"] == region)]
+        part = in_sample[(in_sample["indicator"] == indicator) & (in_sample["region"] == region)]
         ax.scatter(part["year"], part["observed"], marker="D", color="black", zorder=5, label="observed", s=28)
-        ax.axvline(cal.settings.split_year + 0.5, color="grey", lw=0.8, ls=":")
+        ax.axvline(split_year + 0.5, color="grey", lw=0.8, ls=":")
         ax.set_title(f"{indicator}\n({region})", fontsize=9)
-        ax.set_xticks(sorted(part["year"].unique()))
+        years = sorted(int(y) for y in part["year"].unique())
+        ax.set_xticks(years)
+        ax.set_xlim(min(years[0], split_year + 0.5) - 0.5, max(years[-1], split_year + 0.5) + 0.5)
+        ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
+        ax.yaxis.set_major_formatter(ScalarFormatter(useOffset=False))
+        ax.ticklabel_format(axis="y", style="plain", useOffset=False)
         ax.tick_params(labelsize=8)
     for ax in list(axes.flat)[len(panels) :]:
         ax.axis("off")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False)
     fig.suptitle(
-        f"Observed against posterior draws (median and 5-95 %): in sample (fit to {cal.data_cutoff}) "
-        f"and time split (fit to {cal.settings.split_year}; dotted line)",
+        f"Observed against posterior draws (median and 5-95 %): in sample (fit to {data_cutoff}) "
+        f"and time split (fit to {split_year}; dotted line)",
         fontsize=11,
     )
     fig.tight_layout(rect=(0, 0.04, 1, 0.96))
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    return fig
+
+
+def fit_figure(cal: Calibration, path: Path) -> None:
+    """Write :func:`draw_fit` of a calibration to ``path`` (PNG)."""
+    save(draw_fit(cal.in_sample, cal.time_split, cal.settings.split_year, cal.data_cutoff), path)
 
 
 def posterior_figure(cal: Calibration, path: Path) -> None:
@@ -76,22 +94,22 @@ def posterior_figure(cal: Calibration, path: Path) -> None:
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save(fig, path)
+
+
+def draw_projected_peak_years(members: pd.DataFrame) -> Figure:
+    """Each projected scenario's own share of posterior draws by peak year.
+
+    ``members`` has one row per member with ``scenario``, ``peak_year`` and ``peaked``
+    (``projection_members.csv``).
+    """
+    return draw_peak_years(peak_year_shares(members), "share of the scenario's posterior draws")
 
 
 def peak_year_figure(cal: Calibration, path: Path) -> None:
-    """Distribution of the peak year of each projected scenario."""
-    sns.set_theme(style="whitegrid", context="notebook")
-    frame = pd.concat([p.members.assign(scenario=p.scenario) for p in cal.projections], ignore_index=True)
-    fig, ax = plt.subplots(figsize=(9, 4.2))
-    sns.histplot(frame, x="peak_year", hue="scenario", discrete=True, multiple="dodge", stat="probability", ax=ax)
-    ax.axvline(2030.5, color="black", ls="--", lw=1)
-    ax.set_xlabel("year of peak CO2 (with net imported electricity)")
-    ax.set_ylabel("share of posterior draws")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    """Distribution of the peak year of each projected scenario (PNG)."""
+    members = pd.concat([p.members.assign(scenario=p.scenario) for p in cal.projections], ignore_index=True)
+    save(draw_projected_peak_years(members), path)
 
 
 def write_figures(cal: Calibration, folder: Path) -> None:

@@ -2,9 +2,9 @@
 
 A history run (``calibration/simulate.py``) with the shipped calibration, or with the
 parameters of ``--params``, is compared with every observation the map covers. The
-table says for each observation whether the model is within its tolerance; the summary
-counts, per module, how many comparisons pass. Comparisons whose observation set a model
-input are listed but not scored: they agree by construction.
+table says for each observation, in its unit, whether the model is within its tolerance;
+the summary counts, per module, how many comparisons pass. Comparisons whose observation
+set a model input are listed but not scored: they agree by construction.
 """
 
 from __future__ import annotations
@@ -16,14 +16,16 @@ import numpy as np
 import pandas as pd
 
 from abm.model import DEFAULT_HOUSEHOLDS
+from abm.outputs import staged_folder
 from abm.parameters import registry
 from calibration.abc import weighted_quantiles
 from calibration.mapping import MODULES, compare, comparisons, load_map
 from calibration.observed import ObservedDataError, load_observed
 from calibration.simulate import history_scenario, simulate
 
-VALIDATION_COLUMNS = ("indicator", "region", "year", "observed", "modelled", "abs_pct_error", "passed")
+VALIDATION_COLUMNS = ("indicator", "region", "year", "observed", "modelled", "abs_pct_error", "passed", "unit")
 SCORED_ROLES = ("fit", "proxy", "check")
+FITTED_ROLES = ("fit", "proxy")
 
 
 def read_parameters(path: Path | str) -> dict[str, float]:
@@ -55,31 +57,37 @@ def read_parameters(path: Path | str) -> dict[str, float]:
     return {k: float(v) for k, v in values.items()}
 
 
-def module_summary(table: pd.DataFrame) -> pd.DataFrame:
-    """Per module: scored comparisons (of which fitted or proxy), how many pass, median absolute % error."""
-    scored = table[table["role"].isin(SCORED_ROLES)]
-    rows = []
-    for module in MODULES:
-        part = scored[scored["module"] == module]
-        rows.append(
-            {
-                "module": module,
-                "compared": len(part),
-                "fitted": int((part["role"].isin(("fit", "proxy"))).sum()),
-                "passed": int(part["passed"].sum()),
-                "share_passed": float(part["passed"].mean()) if len(part) else np.nan,
-                "median_abs_pct_error": float(part["abs_pct_error"].median()) if len(part) else np.nan,
-            }
-        )
-    total = {
-        "module": "all",
+def _counts(module: str, rows: pd.DataFrame) -> dict[str, object]:
+    scored = rows[rows["role"].isin(SCORED_ROLES)]
+    return {
+        "module": module,
         "compared": len(scored),
-        "fitted": int((scored["role"].isin(("fit", "proxy"))).sum()),
+        "fitted": int(scored["role"].isin(FITTED_ROLES).sum()),
+        "checks": int((scored["role"] == "check").sum()),
         "passed": int(scored["passed"].sum()),
         "share_passed": float(scored["passed"].mean()) if len(scored) else np.nan,
         "median_abs_pct_error": float(scored["abs_pct_error"].median()) if len(scored) else np.nan,
+        "inputs": int((rows["role"] == "input").sum()),
     }
-    return pd.DataFrame([*rows, total])
+
+
+def module_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per module and for ``all``: scored comparisons (``compared`` = ``fitted`` (fit or proxy) + ``checks``),
+    how many pass, the share passed, median absolute % error, and ``inputs``: rows that set a model
+    input, listed in the table but not scored."""
+    rows = [_counts(module, table[table["module"] == module]) for module in MODULES]
+    return pd.DataFrame([*rows, _counts("all", table)])
+
+
+def counts_line(summary: pd.DataFrame, skipped: pd.DataFrame) -> str:
+    """What was compared, in the summary's own counts: rows of validation.csv, scored and not."""
+    total = summary.set_index("module").loc["all"]
+    compared, inputs = int(total["compared"]), int(total["inputs"])
+    return (
+        f"{compared + inputs} observed rows compared: {compared} scored ({int(total['fitted'])} fitted or proxy, "
+        f"{int(total['checks'])} checks; {int(total['passed'])} passed) and {inputs} model inputs, listed but not "
+        f"scored; {len(skipped)} observations not covered by the map"
+    )
 
 
 def not_compared(observed: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
@@ -111,14 +119,25 @@ def validate(
         table = pd.DataFrame(columns=[*VALIDATION_COLUMNS, "module", "role"])
     else:
         table = table[table["modelled"].notna()].reset_index(drop=True)
+        units = observed.set_index(["indicator", "region", "year"])["unit"]
+        keys = pd.MultiIndex.from_frame(table[["indicator", "region", "year"]])
+        table["unit"] = units.reindex(keys).to_numpy()
     return table, module_summary(table), not_compared(observed, table)
 
 
-def write_validation(table: pd.DataFrame, summary: pd.DataFrame, skipped: pd.DataFrame, out: Path) -> None:
-    """Write validation.csv, summary.csv and not_compared.csv into ``out`` (each file atomically)."""
-    out.mkdir(parents=True, exist_ok=True)
+def write_validation(
+    table: pd.DataFrame, summary: pd.DataFrame, skipped: pd.DataFrame, out: Path, overwrite: bool = False
+) -> None:
+    """Write validation.csv, summary.csv and not_compared.csv as the folder ``out``: all three or nothing.
+
+    An existing ``out`` is refused unless ``overwrite`` (and then only one this tool wrote, or
+    an empty one); a refused or failed write leaves it as it was.
+    """
     columns = [*VALIDATION_COLUMNS, *[c for c in table.columns if c not in VALIDATION_COLUMNS]]
-    for name, frame in (("validation.csv", table[columns]), ("summary.csv", summary), ("not_compared.csv", skipped)):
-        tmp = out / f".{name}.tmp"
-        frame.to_csv(tmp, index=False)
-        tmp.replace(out / name)
+    with staged_folder(Path(out), overwrite) as staging:
+        for name, frame in (
+            ("validation.csv", table[columns]),
+            ("summary.csv", summary),
+            ("not_compared.csv", skipped),
+        ):
+            frame.to_csv(staging / name, index=False)

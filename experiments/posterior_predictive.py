@@ -8,14 +8,24 @@ the observations left uncertain, parameters they do not identify included.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
+from abm.figures import peak_year_shares, plot_peak_years, save
 from abm.model import DEFAULT_HOUSEHOLDS
 from abm.outputs import staged_folder
 from abm.run import run
@@ -23,6 +33,7 @@ from abm.scenario import load_scenario
 from abm.scorecard import peak, series
 from calibration.abc import draw
 from experiments.ensemble import member_seeds
+from experiments.runner import Progress
 
 HEADLINE = "co2_with_electricity"
 PEAK_BY = 2030
@@ -45,6 +56,13 @@ class Projection:
         """Share of members peaking in each year."""
         counts = self.members["peak_year"].value_counts(normalize=True).sort_index()
         return pd.DataFrame({"peak_year": counts.index.astype(int), "share": counts.to_numpy()})
+
+    def bands(self) -> pd.DataFrame:
+        """Median and 5-95 % of headline CO2 (Mt) by year over the members."""
+        grouped = self.emissions.groupby("year")["value"]
+        return pd.DataFrame(
+            {"q05": grouped.quantile(0.05), "median": grouped.median(), "q95": grouped.quantile(0.95)}
+        ).reset_index()
 
     def summary(self) -> dict[str, float | int | str]:
         """Median and 5-95 % range of the peak year and level, and the probability of a peak by 2030."""
@@ -81,11 +99,13 @@ def project(
     households: int = DEFAULT_HOUSEHOLDS,
     workers: int = 1,
     fixed: Mapping[str, float] | None = None,
+    progress: bool = True,
 ) -> Projection:
     """Run ``members`` posterior draws of ``scenario`` (a built-in name or a file path).
 
     Draws replace the registry defaults; the scenario's own settings still win over them,
-    as they do over the shipped point estimate.
+    as they do over the shipped point estimate. ``progress`` shows members done, rate and
+    time left on stderr (one updating line on a terminal, a line every 10 s otherwise).
     """
     seeds = member_seeds(root_seed, members)
     rng = np.random.default_rng(np.random.SeedSequence(root_seed).spawn(members + 1)[-1])
@@ -93,11 +113,13 @@ def project(
     draws = [{**(fixed or {}), **d} for d in draw(posterior, members, rng)]
     draws = [{k: v for k, v in d.items() if k not in base.settings} for d in draws]
     tasks = [(scenario, d, s, households) for d, s in zip(draws, seeds, strict=True)]
-    if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_member, tasks))
-    else:
-        results = [_member(t) for t in tasks]
+    bar = Progress(len(tasks), 0, sys.stderr) if progress else None
+    results = []
+    with ProcessPoolExecutor(max_workers=workers) if workers > 1 else nullcontext() as pool:
+        for result in pool.map(_member, tasks) if pool is not None else map(_member, tasks):
+            results.append(result)
+            if bar:
+                bar.update(len(results), 0, final=len(results) == len(tasks))
     rows, emissions = [], []
     for i, ((year, level, peaked, values, years), d, s) in enumerate(zip(results, draws, seeds, strict=True)):
         rows.append({"member": i, "seed": s, "peak_year": year, "peak_mt": level, "peaked": peaked, **d})
@@ -105,10 +127,37 @@ def project(
     return Projection(base.name, pd.DataFrame(rows), pd.DataFrame(emissions))
 
 
+def draw_projection(projection: Projection) -> Figure:
+    """CO2 (Mt) over the members, median and 5-95 %, against 2030; and the members' peak-year distribution."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    fig, (fan, years) = plt.subplots(1, 2, figsize=(13, 4.6), gridspec_kw={"width_ratios": [1.2, 1]})
+    band = projection.bands()
+    fan.fill_between(band["year"], band["q05"], band["q95"], alpha=0.3, color="C0", label="5-95 % of members")
+    fan.plot(band["year"], band["median"], color="C0", lw=2, label="median")
+    fan.axvline(PEAK_BY, color="firebrick", ls="-.", lw=1.2)
+    fan.text(PEAK_BY, 1.0, f" {PEAK_BY}: peak target", transform=fan.get_xaxis_transform(), va="bottom",
+             color="firebrick", fontsize=8)  # fmt: skip
+    fan.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+    fan.xaxis.set_major_formatter(FormatStrFormatter("%d"))
+    fan.set_xlabel("Year")
+    fan.set_ylabel("CO2 with net imported electricity (Mt)")
+    fan.legend(fontsize=8, loc="lower left")
+    members = projection.members.assign(scenario=projection.scenario)
+    plot_peak_years(years, peak_year_shares(members), "share of posterior draws")
+    fig.suptitle(
+        f"Scenario '{projection.scenario}', {len(projection.members)} posterior draws: "
+        f"probability of peaking by {PEAK_BY} {projection.probability_of_peak_by(PEAK_BY):.2f}",
+        fontsize=11,
+    )
+    fig.tight_layout()
+    return fig
+
+
 def write_projection(projection: Projection, out: Path, overwrite: bool = False) -> None:
-    """members.csv, emissions.csv, peak_years.csv and summary.csv, written all or nothing."""
+    """members.csv, emissions.csv, peak_years.csv, summary.csv and projection.png, written all or nothing."""
     with staged_folder(out, overwrite) as tmp:
         projection.members.to_csv(tmp / "members.csv", index=False)
         projection.emissions.to_csv(tmp / "emissions.csv", index=False)
         projection.peak_year_distribution().to_csv(tmp / "peak_years.csv", index=False)
         pd.DataFrame([projection.summary()]).to_csv(tmp / "summary.csv", index=False)
+        save(draw_projection(projection), tmp / "projection.png")

@@ -383,3 +383,128 @@ def test_predict_cli_reports_the_probability_of_a_peak_by_2030(tmp_path):
     assert summary.loc[0, "members"] == 2
     for name in ("members.csv", "emissions.csv", "peak_years.csv"):
         assert (out / name).exists()
+
+
+# what the reports and projections show --------------------------------------------------
+
+
+def fit_table(years: list[int], level: float) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "indicator": "peak_load_dispatch", "region": "suqian", "year": years, "role": "fit",
+            "observed": level, "modelled": level + 5.0, "modelled_q05": level - 20.0, "modelled_q95": level + 25.0,
+        }
+    )  # fmt: skip
+
+
+def test_fit_figure_has_plain_tick_labels():
+    """Two neighbouring years (2019, 2020) once read '-1, 0, +2.02e3': no offset, whole years, plain values."""
+    from calibration.report import draw_fit
+
+    fig = draw_fit(fit_table([2019, 2020], 400.0), fit_table([2019, 2020], 395.0), 2019, 2022)
+    try:
+        fig.canvas.draw()
+        ax = fig.axes[0]
+        for axis in (ax.xaxis, ax.yaxis):
+            assert axis.get_major_formatter().get_offset() == ""
+            assert axis.get_offset_text().get_text() == ""
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["2019", "2020"]
+        assert all("e" not in t.get_text() for t in ax.get_yticklabels())
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+
+
+def test_projected_peak_years_are_each_scenarios_share_of_its_draws():
+    """Four plan draws all peaking in 2021 show 1.0, not 0.5 (the share of both scenarios' draws)."""
+    import matplotlib.pyplot as plt
+
+    from calibration.report import draw_projected_peak_years
+
+    members = pd.DataFrame(
+        {
+            "scenario": ["baseline"] * 4 + ["plan"] * 4,
+            "peak_year": [2032, 2033, 2037, 2046, 2021, 2021, 2021, 2021],
+            "peaked": True,
+        }
+    )
+    fig = draw_projected_peak_years(members)
+    try:
+        drawn = {c.get_label(): [p.get_height() for p in c] for c in fig.axes[0].containers}
+        assert drawn == {"baseline": pytest.approx([0.25] * 4), "plan": pytest.approx([1.0])}
+    finally:
+        plt.close(fig)
+
+
+def small_observed(tmp_path: Path) -> Path:
+    return write(
+        tmp_path,
+        "\n".join(
+            [
+                HEADER,
+                row("gdp", "suqian", 2020, 3262.37, unit="100 million yuan"),  # sets an input: listed, not scored
+                row("resident_population", "suqian", 2021, 499.9, unit="10 thousand people"),
+                row("motor_vehicle_stock", "suqian", 2021, 106.41, unit="10 thousand vehicles"),
+                row("something_unmapped", "suqian", 2021, 1.0),
+            ]
+        )
+        + "\n",
+    )
+
+
+def test_validation_counts_say_what_was_compared_and_carry_units(tmp_path):
+    from calibration.validation import counts_line
+
+    table, summary, skipped = validate(small_observed(tmp_path), households=200)
+    units = table.set_index("indicator")["unit"]
+    assert units["resident_population"] == "10 thousand people" and units["gdp"] == "100 million yuan"
+    total = summary.set_index("module").loc["all"]
+    assert (total["compared"], total["fitted"], total["checks"], total["inputs"]) == (2, 2, 0, 1)
+    assert total["compared"] + total["inputs"] == len(table)
+    line = counts_line(summary, skipped)
+    assert line.startswith(f"{len(table)} observed rows compared: 2 scored (2 fitted or proxy, 0 checks; ")
+    assert "1 model inputs, listed but not scored; 1 observations not covered by the map" in line
+
+
+def test_write_validation_refuses_a_folder_with_files_and_leaves_it_alone(tmp_path):
+    from abm.outputs import OutputExistsError
+    from calibration.validation import write_validation
+
+    table, summary, skipped = validate(small_observed(tmp_path), households=200)
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("my notes\n", encoding="utf-8")
+    with pytest.raises(OutputExistsError, match=str(out)):
+        write_validation(table, summary, skipped, out)
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    write_validation(table, summary, skipped, tmp_path / "new")
+    written = pd.read_csv(tmp_path / "new" / "validation.csv")
+    assert list(written.columns[:8]) == [*("indicator", "region", "year", "observed", "modelled"), "abs_pct_error",
+                                         "passed", "unit"]  # fmt: skip
+
+
+def test_projection_shows_progress_and_writes_its_figure(tmp_path, capsys):
+    import matplotlib.pyplot as plt
+
+    from experiments.posterior_predictive import draw_projection, project, write_projection
+
+    posterior = pd.DataFrame({"cars_per_household_2020": [0.4, 0.5], "weight": [0.5, 0.5]})
+    scenario = tmp_path / "short.toml"
+    scenario.write_text('name = "short"\n[levers]\npolicy_start_year = 2021\n[parameters]\nend_year = 2035\n')
+    projection = project(str(scenario), posterior, members=3, root_seed=5, households=200)
+    assert "3/3 runs" in capsys.readouterr().err
+    project(str(scenario), posterior, members=1, root_seed=5, households=200, progress=False)
+    assert capsys.readouterr().err == ""
+    write_projection(projection, tmp_path / "proj")
+    assert (tmp_path / "proj" / "projection.png").stat().st_size > 0
+    fig = draw_projection(projection)
+    try:
+        fan, years = fig.axes
+        band = projection.bands()
+        assert fan.get_xlabel() == "Year" and any(line.get_xdata()[0] == 2030 for line in fan.lines)
+        assert band["q05"].le(band["median"]).all() and band["median"].le(band["q95"]).all()
+        drawn = [p.get_height() for c in years.containers for p in c]
+        assert drawn == pytest.approx(projection.peak_year_distribution()["share"].tolist())
+    finally:
+        plt.close(fig)
