@@ -48,22 +48,25 @@ def _inside(inner: object, outer: object) -> bool:
     return inner.x0 >= outer.x0 and inner.x1 <= outer.x1 and inner.y0 >= outer.y0 and inner.y1 <= outer.y1
 
 
-def _place_peak_label(fig: Figure, ax: Axes, label: Annotation, texts: tuple[str, ...], target: Text) -> None:
-    """Place the peak label where it overlaps neither the 2030 label nor, if it can, the 2030 line.
+def _place_peak_label(fig: Figure, ax: Axes, label: Annotation, texts: tuple[str, ...], target: Text | None) -> None:
+    """Place the peak label inside the plot where it overlaps neither the 2030 label nor, if it can, the 2030 line.
 
-    Tries each wording of ``texts`` at each spot around the peak, with the 2030 label right of its
-    line and then left of it; both labels stay inside the plot.
+    Tries each wording of ``texts`` at each spot around the peak, with the 2030 label (if the
+    run reaches 2030) right of its line and then left of it. If no spot fits, the label keeps
+    its first wording and spot.
     """
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
-    line_x = ax.transData.transform((PEAK_TARGET, 0.0))[0]
+    line_x = ax.transData.transform((PEAK_TARGET, 0.0))[0] if target is not None else None
     for keep_off_line in (True, False):
-        for side in ("left", "right"):  # the 2030 label's alignment: right of the line, then left of it
-            target.set_ha(side)
-            target.set_x(PEAK_TARGET + (0.3 if side == "left" else -0.3))
-            target_box = target.get_window_extent(renderer)
-            if not _inside(target_box, frame):
-                continue
+        for side in ("left", "right") if target is not None else (None,):
+            target_box = None
+            if target is not None:  # the 2030 label's alignment: right of the line, then left of it
+                target.set_ha(side)
+                target.set_x(PEAK_TARGET + (0.3 if side == "left" else -0.3))
+                target_box = target.get_window_extent(renderer)
+                if not _inside(target_box, frame):
+                    continue
             for text in texts:
                 label.set_text(text)
                 for dx, dy, ha, va in _PEAK_LABEL_SPOTS:
@@ -71,10 +74,14 @@ def _place_peak_label(fig: Figure, ax: Axes, label: Annotation, texts: tuple[str
                     label.set_ha(ha)
                     label.set_va(va)
                     box = label.get_window_extent(renderer)
-                    crosses = box.x0 - 2 <= line_x <= box.x1 + 2
-                    if not box.overlaps(target_box) and _inside(box, frame) and not (keep_off_line and crosses):
+                    clear = target_box is None or not box.overlaps(target_box)
+                    crosses = line_x is not None and box.x0 - 2 <= line_x <= box.x1 + 2
+                    if clear and _inside(box, frame) and not (keep_off_line and crosses):
                         return
-    raise RuntimeError("no place found for the peak label that keeps clear of the 2030 label")
+    label.set_text(texts[0])
+    label.xyann = _PEAK_LABEL_SPOTS[0][:2]
+    label.set_ha(_PEAK_LABEL_SPOTS[0][2])
+    label.set_va(_PEAK_LABEL_SPOTS[0][3])
 
 
 def draw_emissions(trajectory: pd.DataFrame, title: str) -> Figure:
@@ -107,10 +114,12 @@ def draw_emissions(trajectory: pd.DataFrame, title: str) -> Figure:
     top = max(float(wide.sum(axis=1).max()), float(territorial.max()))
     ax.set_ylim(bottom=min(0.0, float(net.min()) * 1.1), top=top * 1.12)  # room for the peak label
     ax.set_xlim(wide.index.min(), last_year)
-    ax.axvline(PEAK_TARGET, color="firebrick", lw=1.2, ls="-.")
-    target = ax.text(
-        PEAK_TARGET + 0.3, ax.get_ylim()[1] * 0.97, "2030: peak target", color="firebrick", va="top", fontsize=9
-    )
+    target = None
+    if last_year >= PEAK_TARGET:  # a run that stops earlier has no 2030 to mark
+        ax.axvline(PEAK_TARGET, color="firebrick", lw=1.2, ls="-.")
+        target = ax.text(
+            PEAK_TARGET + 0.3, ax.get_ylim()[1] * 0.97, "2030: peak target", color="firebrick", va="top", fontsize=9
+        )
     ax.scatter([year], [level], s=70, color="black", zorder=5)
     if year < last_year:
         texts = (f"peak {year}: {level:.1f} Mt", f"peak {year}\n{level:.1f} Mt")

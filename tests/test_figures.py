@@ -11,20 +11,19 @@ import pytest
 from abm.figures import SECTOR_LABELS, draw_emissions, draw_peak_years, peak_year_shares
 from abm.scorecard import HEADLINE, scorecard, status
 
-YEARS = np.arange(2020, 2061)
 SECTORS = list(SECTOR_LABELS)
 
 
-def synthetic_trajectory(peak_year: int) -> pd.DataFrame:
+def synthetic_trajectory(peak_year: int, last_year: int = 2060) -> pd.DataFrame:
     """Headline CO2 by sector rising to ``peak_year`` and falling after it; territorial and net totals."""
-    years = YEARS
+    years = np.arange(2020, last_year + 1)
     shape = np.where(years <= peak_year, 1.0 + 0.02 * (years - 2020), 1.0 + 0.02 * (peak_year - 2020))
     shape = shape - np.where(years > peak_year, 0.015 * (years - peak_year), 0.0)
     rows = []
     for i, sector in enumerate(SECTORS):
-        for year, factor in zip(YEARS, shape, strict=True):
+        for year, factor in zip(years, shape, strict=True):
             rows.append((year, HEADLINE, sector, (0.5 + 0.1 * i) * factor))
-    total = {year: sum((0.5 + 0.1 * i) * f for i in range(len(SECTORS))) for year, f in zip(YEARS, shape, strict=True)}
+    total = {year: sum((0.5 + 0.1 * i) * f for i in range(len(SECTORS))) for year, f in zip(years, shape, strict=True)}
     for year, value in total.items():
         rows.append((year, HEADLINE, "total", value))
         rows.append((year, "co2_territorial", "total", 0.6 * value))
@@ -52,6 +51,19 @@ def test_peak_label_keeps_clear_of_the_2030_label(peak_year):
         frame = fig.axes[0].get_window_extent(renderer)
         for b in (box, target_box):
             assert frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1, (peak_year, b)
+    finally:
+        plt.close(fig)
+
+
+def test_a_run_that_stops_before_2030_draws_its_peak_inside_the_plot():
+    fig = draw_emissions(synthetic_trajectory(2022, last_year=2025), "test")
+    try:
+        ax = fig.axes[0]
+        assert "2030: peak target" not in [t.get_text() for t in ax.texts]
+        peak = next(t for t in ax.texts if "peak" in t.get_text())
+        renderer = fig.canvas.get_renderer()
+        box, frame = peak.get_window_extent(renderer), ax.get_window_extent(renderer)
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
     finally:
         plt.close(fig)
 
