@@ -7,6 +7,11 @@ The registry is the table ``abm/data/parameters.csv``. Each row is one parameter
 ``kind`` is ``lever`` (an instrument the government sets), ``uncertainty`` (a fact about
 the future nobody controls) or ``parameter`` (everything else). Blank ``low``/``high``
 mark a value that is an observed fact; it cannot be changed by a scenario.
+
+Parameters in a unit of :data:`WHOLE_UNITS` (calendar years and counts of households,
+persons, firms, vehicles and chargers) take whole numbers only: ``policy_start_year = 2021.5``
+is rejected rather than cut to 2021. Numbers written as text (``--set``, CSV cells) must use
+ASCII digits: ``float()`` would read ``"５０００"`` as 5000, which no one typing it meant.
 Model code takes every number from here; docs, app sliders and experiment designs are
 generated from the same table.
 """
@@ -22,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 
 KINDS = ("lever", "uncertainty", "parameter")
+WHOLE_UNITS = ("year", "households", "persons", "firms", "vehicles", "chargers")  # values are whole numbers
 COLUMNS = ("name", "kind", "group", "unit", "default", "low", "high", "source", "description")
 
 
@@ -31,6 +37,14 @@ class RegistryError(ValueError):
 
 class ParameterValueError(ValueError):
     """A value given for a parameter is unknown, of the wrong type or out of range."""
+
+
+def parse_number(text: str) -> float:
+    """``text`` as a float, accepting ASCII digits only; ValueError otherwise."""
+    stripped = text.strip()
+    if not stripped.isascii():
+        raise ValueError(f"{text!r} is not a number written in ASCII digits")
+    return float(stripped)
 
 
 def data_path(*parts: str) -> Path:
@@ -53,6 +67,11 @@ class Parameter:
     description: str
 
     @property
+    def whole(self) -> bool:
+        """True when values are whole numbers (calendar years, counts): see :data:`WHOLE_UNITS`."""
+        return self.unit in WHOLE_UNITS
+
+    @property
     def adjustable(self) -> bool:
         """True when a scenario may set this parameter (it has a range)."""
         return self.low is not None and self.high is not None
@@ -67,14 +86,22 @@ class Parameter:
             value = float(value)
         if isinstance(value, str):
             try:
-                value = float(value)
+                value = parse_number(value)
             except ValueError:
                 raise ParameterValueError(
-                    f"{where}: '{self.name}' must be a number in {self.unit}, got {value!r}"
+                    f"{where}: '{self.name}' must be a number in {self.unit}, got {show(value)}"
                 ) from None
-        if not isinstance(value, int | float) or not math.isfinite(float(value)):
-            raise ParameterValueError(f"{where}: '{self.name}' must be a finite number in {self.unit}, got {value!r}")
-        value = float(value)
+        number = _finite(value)
+        if number is None:
+            raise ParameterValueError(
+                f"{where}: '{self.name}' must be a finite number in {self.unit}, got {show(value)}"
+            )
+        value = number
+        if self.whole and value != int(value):
+            allowed = f" from {self.low:g} to {self.high:g}" if self.adjustable else ""
+            raise ParameterValueError(
+                f"{where}: '{self.name}' takes whole numbers{allowed} ({self.unit}), got {value:g}"
+            )
         if not self.adjustable:
             if value != self.default:
                 raise ParameterValueError(
@@ -92,14 +119,36 @@ class Parameter:
         return value
 
 
+def show(value: object, limit: int = 40) -> str:
+    """``repr(value)`` cut to about ``limit`` characters, for messages (safe for huge integers)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"an integer of about {int(value.bit_length() * 0.30103):,} digits"
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
+def _finite(value: object) -> float | None:
+    """``value`` as a finite float, or None (not a number, infinite, NaN or too large for a float)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _number(text: str, row: int, column: str, path: Path) -> float | None:
     text = text.strip()
     if text == "":
         return None
     try:
-        return float(text)
+        number = parse_number(text)
     except ValueError:
         raise RegistryError(f"{path}: row {row}: column '{column}' is not a number: {text!r}") from None
+    if not math.isfinite(number):
+        raise RegistryError(f"{path}: row {row}: column '{column}' is not a finite number: {text!r}")
+    return number
 
 
 class Registry(Mapping[str, Parameter]):
@@ -138,6 +187,10 @@ class Registry(Mapping[str, Parameter]):
                     raise RegistryError(f"{path}: row {i}: '{name}' needs both low and high or neither")
                 if low is not None and high is not None and not low <= default <= high:
                     raise RegistryError(f"{path}: row {i}: default of '{name}' outside [{low}, {high}]")
+                if raw["unit"].strip() in WHOLE_UNITS and any(
+                    v is not None and v != int(v) for v in (default, low, high)
+                ):
+                    raise RegistryError(f"{path}: row {i}: '{name}' is in {raw['unit']}: whole numbers only")
                 if raw["kind"] != "parameter" and low is None:
                     raise RegistryError(f"{path}: row {i}: {raw['kind']} '{name}' needs a range")
                 if not raw["source"].strip() or not raw["unit"].strip():

@@ -13,7 +13,9 @@ A scenario file is TOML::
 
 Every key is checked against the registry: unknown keys, keys in the wrong section,
 values of the wrong type and values out of range are rejected with a message naming
-the file, the key and the allowed range. ``--set name=value`` goes through the same check.
+the file, the key and the allowed range; a file with several problems reports them all,
+one line each. Dotted names may be written as nested tables (``[parameters.energy_2020]``).
+``--set name=value`` goes through the same check, and a name given twice is refused.
 
 A parameter's value is, in order of precedence: the scenario's setting, the shipped
 calibration's point estimate (``abm/calibrated.py``; skipped with ``calibrated=False``)
@@ -23,7 +25,7 @@ and the registry default.
 from __future__ import annotations
 
 import json
-import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -31,14 +33,54 @@ from pathlib import Path
 from types import MappingProxyType
 
 from abm.calibrated import calibrated_values, calibration_file
-from abm.parameters import ParameterValueError, Registry, registry
+from abm.files import read_toml
+from abm.parameters import ParameterValueError, Registry, registry, show
 
 SECTIONS = {"levers": "lever", "uncertainties": "uncertainty", "parameters": "parameter"}
 TOP_LEVEL = {"name", "description", *SECTIONS}
+MAX_NAME_CHARS = 200  # names become parts of output folder names
+MAX_DESCRIPTION_CHARS = 10_000
 
 
 class ScenarioError(ValueError):
     """A scenario file or setting is invalid; the message names where and why."""
+
+
+def joined(origin: str, problems: list[str]) -> str:
+    """One message for several problems of one file: a heading, then one line per problem."""
+    if len(problems) == 1:
+        return problems[0]
+    return f"{origin}: {len(problems)} problems:\n" + "\n".join(f"  {p}" for p in problems)
+
+
+def name_problem(value: object, key: str, where: str) -> str | None:
+    """Why ``value`` cannot be a name (of a scenario or experiment), or None when it can.
+
+    A name is 1 to MAX_NAME_CHARS characters, printable, without ``/`` or ``\\`` (it becomes
+    part of a folder name) and not ``.`` or ``..``.
+    """
+    if not isinstance(value, str):
+        return f"{where}: '{key}' must be a string, got {show(value)}"
+    if not value.strip() or len(value) > MAX_NAME_CHARS:
+        return f"{where}: '{key}' must have 1 to {MAX_NAME_CHARS} characters, got {len(value)}"
+    if value.strip() in (".", "..") or any(c in "/\\" or unicodedata.category(c)[0] == "C" for c in value):
+        return f"{where}: '{key}' {show(value)} must be printable text without '/' or '\\' (it names a folder)"
+    return None
+
+
+def flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, object]:
+    """Nested tables as dotted names: ``{"a": {"b": 1}}`` becomes ``{"a.b": 1}``."""
+    flat: dict[str, object] = {}
+    stack = [(prefix, table)]
+    while stack:
+        head, current = stack.pop()
+        for key, value in current.items():
+            name = f"{head}{key}"
+            if isinstance(value, Mapping) and value:
+                stack.append((f"{name}.", value))
+            else:
+                flat[name] = value
+    return flat
 
 
 def builtin_dir() -> Path:
@@ -66,11 +108,17 @@ class Scenario:
         return self.values[name]
 
     def with_settings(self, settings: Mapping[str, object], where: str = "--set") -> Scenario:
-        """A copy with more settings applied (validated like a file)."""
+        """A copy with more settings applied (validated like a file; every problem reported)."""
         reg = registry()
         merged = dict(self.settings)
+        problems = []
         for key, value in settings.items():
-            merged[key] = _check(reg, key, value, where, section=None)
+            try:
+                merged[key] = _check(reg, key, value, where, section=None)
+            except ScenarioError as err:
+                problems.append(str(err))
+        if problems:
+            raise ScenarioError(joined(where, problems))
         return _resolve(self.name, self.description, self.origin, merged, reg, self.calibrated)
 
     def levers(self) -> dict[str, float]:
@@ -107,13 +155,13 @@ def _check(reg: Registry, key: str, value: object, where: str, section: str | No
     if key not in reg:
         close = sorted(n for n in reg if n.split(".")[0] == key.split(".")[0])[:5]
         hint = f" (did you mean: {', '.join(close)}?)" if close else ""
-        raise ScenarioError(f"{where}: unknown key '{key}'{hint}")
+        raise ScenarioError(f"{where}: unknown key {show(key, 80)}{hint}")
     param = reg[key]
     if section is not None and SECTIONS[section] != param.kind:
         right = next(s for s, k in SECTIONS.items() if k == param.kind)
         raise ScenarioError(f"{where}: '{key}' is a {param.kind}; put it under [{right}], not [{section}]")
     if isinstance(value, str) and section is not None:
-        raise ScenarioError(f"{where}: '{key}' must be a number in {param.unit}, got the string {value!r}")
+        raise ScenarioError(f"{where}: '{key}' must be a number in {param.unit}, got the string {show(value)}")
     try:
         return param.check(value, where)
     except ParameterValueError as err:
@@ -131,7 +179,10 @@ def _resolve(
             values[key] = _check(reg, key, value, str(calibration_file()), section=None)
     values.update(settings)
     if values["policy_start_year"] > values["end_year"]:
-        raise ScenarioError(f"{origin}: policy_start_year is after end_year")
+        raise ScenarioError(
+            f"{origin}: policy_start_year {values['policy_start_year']:g} is after end_year {values['end_year']:g}; "
+            "a run must reach the year its policies start"
+        )
     return Scenario(name, description, origin, MappingProxyType(dict(settings)), MappingProxyType(values), calibrated)
 
 
@@ -141,23 +192,34 @@ def parse_scenario(data: Mapping[str, object], origin: str, calibrated: bool = T
     ``calibrated`` applies the shipped calibration's point estimates under the file's settings.
     """
     reg = registry()
+    problems: list[str] = []
     unknown = set(data) - TOP_LEVEL
     if unknown:
-        raise ScenarioError(
-            f"{origin}: unknown top-level key(s) {sorted(unknown)}; allowed: name, description, "
-            "[levers], [uncertainties], [parameters]"
+        problems.append(
+            f"{origin}: unknown top-level key(s) {', '.join(show(k, 80) for k in sorted(unknown))}; "
+            "allowed: name, description, [levers], [uncertainties], [parameters]"
         )
     name = data.get("name", Path(origin).stem)
     description = data.get("description", "")
-    if not isinstance(name, str) or not isinstance(description, str):
-        raise ScenarioError(f"{origin}: 'name' and 'description' must be strings")
+    problem = name_problem(name, "name", origin)
+    if problem:
+        problems.append(problem)
+    if not isinstance(description, str) or len(description) > MAX_DESCRIPTION_CHARS:
+        problems.append(f"{origin}: 'description' must be a string of at most {MAX_DESCRIPTION_CHARS:,} characters")
     settings: dict[str, float] = {}
     for section in SECTIONS:
         table = data.get(section, {})
-        if not isinstance(table, dict):
-            raise ScenarioError(f"{origin}: [{section}] must be a table of name = number")
-        for key, value in table.items():
-            settings[key] = _check(reg, key, value, f"{origin} [{section}]", section)
+        if not isinstance(table, Mapping):
+            problems.append(f"{origin}: [{section}] must be a table of name = number, got {show(table)}")
+            continue
+        for key, value in flatten(table).items():
+            try:
+                settings[key] = _check(reg, key, value, f"{origin} [{section}]", section)
+            except ScenarioError as err:
+                problems.append(str(err))
+    if problems:
+        raise ScenarioError(joined(origin, problems))
+    assert isinstance(name, str) and isinstance(description, str)
     return _resolve(name, description, origin, settings, reg, calibrated)
 
 
@@ -168,25 +230,27 @@ def load_scenario(name_or_path: str | Path, calibrated: bool = True) -> Scenario
     if not text.endswith(".toml") and not path.exists():
         if text not in builtin_names():
             raise ScenarioError(
-                f"unknown scenario '{text}': built-in scenarios are {', '.join(builtin_names())}, "
+                f"unknown scenario {show(text, 80)}: built-in scenarios are {', '.join(builtin_names())}, "
                 "or give the path of a .toml file"
             )
         path = builtin_dir() / f"{text}.toml"
-    if not path.exists():
-        raise ScenarioError(f"scenario file not found: {path}")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: not valid TOML: {err}") from None
+    data, _ = read_toml(path, ScenarioError, "scenario file")
     return parse_scenario(data, str(path), calibrated)
 
 
 def parse_assignments(pairs: Iterable[str]) -> dict[str, str]:
-    """Split ``name=value`` strings from the command line."""
+    """Split ``name=value`` strings from the command line; a malformed pair or a name given twice is an error."""
     result: dict[str, str] = {}
+    problems: list[str] = []
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep or not key.strip() or not value.strip():
-            raise ScenarioError(f"--set: expected name=value, got {pair!r}")
-        result[key.strip()] = value.strip()
+        key, value = key.strip(), value.strip()
+        if not sep or not key or not value:
+            problems.append(f"--set: expected name=value, got {show(pair, 80)}")
+        elif key in result:
+            problems.append(f"--set: '{key}' is given more than once ({result[key]!r} and {value!r}); give it once")
+        else:
+            result[key] = value
+    if problems:
+        raise ScenarioError(joined("--set", problems))
     return result
