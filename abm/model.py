@@ -43,7 +43,7 @@ from abm.energy_system import (
     self_consumption_tables,
 )
 from abm.energy_use import FUELS, EnergyUse
-from abm.population import synthesize_households
+from abm.population import check_households, synthesize_households
 from abm.records import YearRecord
 from abm.scenario import Scenario
 from agents import Enterprises, Government, HouseholdBlock, InlandShipping, RoadFleet, household_energy
@@ -65,6 +65,7 @@ class SuqianModel(mesa.Model):
     """Agents of Suqian responding to a scenario's instruments, one step per year."""
 
     def __init__(self, scenario: Scenario, seed: int = 1, households: int = DEFAULT_HOUSEHOLDS):
+        households = check_households(households)  # before any memory is taken
         super().__init__(rng=np.random.default_rng(np.random.SeedSequence(seed)))
         self.scenario = scenario
         self.values = dict(scenario.values)

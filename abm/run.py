@@ -14,7 +14,7 @@ import pandas as pd
 from abm import __version__
 from abm.calibrated import calibration_info
 from abm.model import DEFAULT_HOUSEHOLDS, SuqianModel
-from abm.population import MIN_HOUSEHOLDS
+from abm.population import check_households
 from abm.scenario import Scenario, load_scenario
 from abm.scorecard import peak, scorecard
 
@@ -66,8 +66,7 @@ def run(scenario: Scenario | str, seed: int = 1, households: int = DEFAULT_HOUSE
     """Run ``scenario`` (a Scenario, a built-in name or a file path) from 2020 to its end year."""
     if isinstance(scenario, str):
         scenario = load_scenario(scenario)
-    if households < MIN_HOUSEHOLDS:
-        raise ValueError(f"households must be at least {MIN_HOUSEHOLDS}, got {households}")
+    households = check_households(households)
     if seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed}")
     started = time.perf_counter()
