@@ -1,7 +1,9 @@
 """From a spec to the list of runs: design rows x scenarios x replications, with seeds and IDs.
 
 Samples come from SALib (Sobol/Saltelli, Morris) and scipy (Latin hypercube), seeded by
-the spec's seed. The seed of each run is drawn from ``numpy.random.SeedSequence`` keyed
+the spec's seed. Sampled switches become 0 or 1 and sampled years and counts whole numbers
+(:meth:`experiments.spec.Factor.snap`); the spec has already bounded the design's size.
+The seed of each run is drawn from ``numpy.random.SeedSequence`` keyed
 by (spec seed, design row, replication), and its ID is a hash of everything that
 determines its result (scenario, settings, seed, household count, end year, outputs), so
 the same spec always yields the same runs with the same IDs, and a run that is already
@@ -53,7 +55,7 @@ def design_matrix(spec: ExperimentSpec) -> pd.DataFrame:
     if spec.kind == "replications" or not names:
         return pd.DataFrame(index=pd.RangeIndex(1))
     if spec.kind == "full_factorial":
-        grids = [[0.0, 1.0] if f.switch else list(np.linspace(f.low, f.high, spec.levels)) for f in spec.factors]
+        grids = [f.grid(spec.levels) for f in spec.factors]
         values = np.array(list(itertools.product(*grids)), dtype=float)
     elif spec.kind == "latin_hypercube":
         from scipy.stats import qmc
@@ -70,8 +72,9 @@ def design_matrix(spec: ExperimentSpec) -> pd.DataFrame:
         values = morris.sample(problem(spec), spec.samples, num_levels=spec.levels, seed=spec.seed)
     frame = pd.DataFrame(values, columns=names)
     for f in spec.factors:
-        if f.switch:
-            frame[f.name] = (frame[f.name] >= 0.5).astype(float)
+        frame[f.name] = f.snap(frame[f.name].to_numpy())
+    if len(frame) != spec.design_rows:
+        raise RuntimeError(f"{spec.origin}: the {spec.kind} design has {len(frame)} rows, expected {spec.design_rows}")
     return frame
 
 
@@ -92,8 +95,9 @@ def tasks(spec: ExperimentSpec) -> list[RunTask]:
     # the resolved values (file contents and calibration included) are part of each run's identity
     resolved = {s: run_id(dict(load_scenario(s).values)) for s in spec.scenarios}
     result = []
-    for row in range(len(matrix)):
-        settings = {c: float(matrix.iloc[row][c]) for c in matrix.columns}
+    rows = matrix.to_dict("records") if len(matrix.columns) else [{} for _ in range(len(matrix))]
+    for row, values in enumerate(rows):
+        settings = {c: float(v) for c, v in values.items()}
         if spec.end_year is not None:
             settings["end_year"] = float(spec.end_year)
         for rep in range(spec.replications):
