@@ -38,6 +38,7 @@ from calibration.mapping import Comparison, compare, comparisons, load_map, norm
 from calibration.observed import load_observed
 from calibration.simulate import history_scenario, simulate
 from experiments.posterior_predictive import Projection, project
+from experiments.runner import children_ignore_ctrl_c
 
 SPLIT_YEAR = 2019
 PROJECTED_SCENARIOS = ("baseline", "plan")
@@ -75,7 +76,9 @@ def posterior_bands(
     tasks = [(v, s, settings.households, last_year) for v, s in zip(sets, seeds, strict=True)]
     if settings.workers > 1 and not settings.scheduler:
         with ProcessPoolExecutor(max_workers=settings.workers) as pool:
-            trajectories = list(pool.map(_history_member, tasks))
+            with children_ignore_ctrl_c():  # the pool's processes start as the tasks are handed over
+                pending = pool.map(_history_member, tasks)
+            trajectories = list(pending)
     else:
         trajectories = [_history_member(t) for t in tasks]
     tables = [compare(t, items).assign(draw=i) for i, t in enumerate(trajectories)]
@@ -242,13 +245,20 @@ def write_calibration(cal: Calibration, out: Path, overwrite: bool = False, adop
 
 def adopt_calibration(folder: Path) -> Path:
     """Install a calibration folder's ``calibration.toml`` and ``posterior.csv`` as the project default."""
+    names = ("calibration.toml", "posterior.csv")
+    for name in names:
+        source = folder / name
+        if not source.is_file():
+            raise FileNotFoundError(f"{source} not found: is {folder} the output of `suqian-abm calibrate`?")
     target = calibration_dir()
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("calibration.toml", "posterior.csv"):
-        source = folder / name
-        if not source.exists():
-            raise FileNotFoundError(f"{source} not found: is {folder} the output of `suqian-abm calibrate`?")
-        tmp = target / f".{name}.tmp"
-        shutil.copyfile(source, tmp)
-        tmp.replace(target / name)
+    staged = [target / f".{name}.tmp" for name in names]
+    try:  # both copied before either is replaced, so a failed copy leaves the installed pair as it was
+        for name, tmp in zip(names, staged, strict=True):
+            shutil.copyfile(folder / name, tmp)
+        for name, tmp in zip(names, staged, strict=True):
+            tmp.replace(target / name)
+    finally:
+        for tmp in staged:
+            tmp.unlink(missing_ok=True)
     return target

@@ -7,7 +7,10 @@ cluster of an existing scheduler (``scheduler="tcp://host:8786"``), or this proc
 arrives as ``results/part-<run_id>.parquet``, first under a hidden temporary name and
 then renamed, so a part is either complete or absent. Running the same spec into the same
 folder again skips every run whose part exists: an interrupted sweep, or one that lost a
-worker, resumes where it stopped and loses no finished run.
+worker, resumes where it stopped and loses no finished run. An interruption (Ctrl-C)
+closes the cluster quietly and raises :class:`SweepInterrupted`, which says how many runs
+are saved. A sweep starts only in a new or empty folder or in a sweep folder (one holding
+the tool's marker file, ``.suqian-abm``), never in a folder of other files.
 
 Output folder::
 
@@ -24,8 +27,12 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import logging
 import os
+import re
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, as_completed
@@ -35,6 +42,7 @@ from typing import Any
 
 import pandas as pd
 
+from abm.outputs import MARKER, MARKER_TEXT, is_tool_folder
 from abm.parameters import registry
 from abm.run import run
 from abm.scenario import load_scenario
@@ -46,6 +54,14 @@ RESULTS = "results"
 
 class SweepError(RuntimeError):
     """A sweep cannot start or finish; the message says why."""
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """A sweep was interrupted; the message says how many runs are saved and how to resume."""
+
+    def __init__(self, saved: int, total: int, out: Path) -> None:
+        super().__init__(f"interrupted: {saved} of {total} runs saved in {out}; run the same command to resume")
+        self.saved, self.total, self.out = saved, total, out
 
 
 def run_columns() -> list[str]:
@@ -102,14 +118,42 @@ def write_part(out: Path, run_id: str, part: pd.DataFrame | bytes) -> None:
     """Write one run's part (a frame or Parquet bytes) atomically: hidden temporary file, then rename."""
     target = part_path(out, run_id)
     tmp = target.parent / f".{run_id}.{os.getpid()}.tmp"
-    if isinstance(part, bytes):
-        with open(tmp, "wb") as handle:
-            handle.write(part)
-            handle.flush()
-            os.fsync(handle.fileno())
-    else:
-        part.to_parquet(tmp, index=False)
-    os.replace(tmp, target)
+    try:
+        if isinstance(part, bytes):
+            with open(tmp, "wb") as handle:
+                handle.write(part)
+                handle.flush()
+                os.fsync(handle.fileno())
+        else:
+            part.to_parquet(tmp, index=False)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def remove_stale_parts(out: Path) -> list[Path]:
+    """Remove half-written parts (``results/.<run_id>.<pid>.tmp``) whose writing process no longer runs."""
+    removed = []
+    for path in (out / RESULTS).glob(".*.tmp"):
+        match = re.fullmatch(r"\.[^.]+\.(?P<pid>[0-9]+)\.tmp", path.name)
+        if match is None or not path.is_file() or path.is_symlink():
+            continue
+        pid = int(match["pid"])
+        if pid == os.getpid() or not _alive(pid):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def _atomic_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -119,24 +163,67 @@ def _atomic_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 class InProcessExecutor(Executor):
-    """Runs each task when submitted, in this process (a sweep without Dask)."""
+    """Runs each task when submitted, in this process (a sweep without Dask); an interruption is not caught."""
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         future: Future[Any] = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as err:  # handed to the caller through the future
+        except Exception as err:  # handed to the caller through the future
             future.set_exception(err)
         return future
 
 
 @contextlib.contextmanager
+def _closed_quietly_on_interrupt(client: Any, cluster: Any = None) -> Iterator[None]:
+    """On an interruption, close the client (and a local cluster) with Dask's logging silenced:
+    its warnings about cancelled tasks and lost workers say nothing new."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        log = logging.getLogger("distributed")
+        level = log.level
+        log.setLevel(logging.CRITICAL + 1)
+        try:
+            for resource in (client, cluster):
+                if resource is not None:
+                    with contextlib.suppress(Exception):
+                        resource.close()
+        finally:
+            log.setLevel(level)
+        raise
+
+
+@contextlib.contextmanager
+def children_ignore_ctrl_c() -> Iterator[None]:
+    """Processes started inside this block ignore Ctrl-C for good (they inherit it); this process does not.
+
+    Ctrl-C reaches every process of the terminal's group, and a worker process that takes it
+    prints a traceback. Started this way, workers go on; this process, interrupted, stops
+    them in order. Wrap only the starting of processes (creating a Dask cluster, the
+    ``map`` of a ``ProcessPoolExecutor``), not the waiting: Ctrl-C is ignored here meanwhile.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
 def executor(workers: int | None = None, scheduler: str | None = None) -> Iterator[tuple[Executor, str]]:
-    """An executor and its description: a Dask cluster (local or remote) or this process."""
+    """An executor and its description: a Dask cluster (local or remote) or this process.
+
+    Local worker processes ignore Ctrl-C; an interruption reaches this process only, which
+    closes the cluster without Dask's shutdown warnings.
+    """
     if scheduler:
         from distributed import Client
 
-        with Client(scheduler) as client:
+        with Client(scheduler) as client, _closed_quietly_on_interrupt(client):
             yield client.get_executor(pure=False), f"Dask cluster at {scheduler}"
         return
     if workers == 0:
@@ -145,10 +232,17 @@ def executor(workers: int | None = None, scheduler: str | None = None) -> Iterat
     from distributed import Client, LocalCluster
 
     n = workers or os.cpu_count() or 1
-    with (
-        LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
-        Client(cluster) as client,
-    ):
+    with children_ignore_ctrl_c():
+        # workers log errors only (a run's own error comes back with its future); the status page, which
+        # Dask serves even when asked not to, takes a free port on this machine, so two sweeps never clash
+        cluster = LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address="127.0.0.1:0",
+            silence_logs=logging.ERROR,
+        )
+    with cluster, Client(cluster) as client, _closed_quietly_on_interrupt(client, cluster):
         yield client.get_executor(pure=False), f"local Dask cluster, {n} worker process(es)"
 
 
@@ -202,10 +296,36 @@ class Progress:
         )
 
 
+def is_sweep_folder(folder: Path) -> bool:
+    """True if ``folder`` was written by a sweep: it holds the tool's marker, or (older sweeps)
+    spec.toml, design.csv and a results folder."""
+    if is_tool_folder(folder):
+        return True
+    return (folder / "spec.toml").is_file() and (folder / "design.csv").is_file() and (folder / RESULTS).is_dir()
+
+
+def check_sweep_folder(out: Path) -> None:
+    """Refuse a place a sweep must not write into: a file, a link, or a folder of other files."""
+    if out.is_symlink():
+        raise SweepError(f"{out} is a symbolic link; choose another --out")
+    if out.exists() and not out.is_dir():
+        raise SweepError(f"{out} is a file, not a folder; choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not is_sweep_folder(out):
+        raise SweepError(
+            f"{out} holds files that are not a sweep's (no {MARKER} file in it); "
+            "choose another --out, a new or empty folder"
+        )
+
+
 def prepare(spec: ExperimentSpec, out: Path) -> list[RunTask]:
     """Create the output folder (or check it holds this spec) and write spec.toml and design.csv."""
+    check_sweep_folder(out)
     out.mkdir(parents=True, exist_ok=True)
+    marker = out / MARKER
+    if not marker.exists():
+        marker.write_text(MARKER_TEXT, encoding="utf-8")
     (out / RESULTS).mkdir(exist_ok=True)
+    remove_stale_parts(out)
     stored = out / "spec.toml"
     if stored.exists() and stored.read_text(encoding="utf-8") != spec.text:
         raise SweepError(
@@ -251,6 +371,21 @@ def prepare(spec: ExperimentSpec, out: Path) -> list[RunTask]:
     return runs
 
 
+def _results(pool: Executor, todo: list[RunTask]) -> Iterator[tuple[RunTask, Future[bytes]]]:
+    """Each task with its finished future, in the order they finish; in this process, one at a time."""
+    if isinstance(pool, InProcessExecutor):
+        for task in todo:
+            yield task, pool.submit(execute_to_parquet, task)
+        return
+    futures = {pool.submit(execute_to_parquet, t): t for t in todo}
+    try:
+        for future in as_completed(futures):
+            yield futures[future], future
+    finally:
+        for future in futures:
+            future.cancel()
+
+
 def sweep(
     spec: ExperimentSpec,
     out: Path,
@@ -262,6 +397,8 @@ def sweep(
     """Make every run of ``spec`` not yet in ``out``; return what was done.
 
     ``stop_after`` stops (as an interruption would) after that many runs of this call.
+    An interruption raises :class:`SweepInterrupted` once every finished run is saved
+    and the executor is closed.
     """
     runs = prepare(spec, out)
     done_before = finished_runs(out)
@@ -271,27 +408,28 @@ def sweep(
     completed, failures = 0, []
     where = "nothing to run"
     if todo:
-        with executor(workers, scheduler) as (pool, where):
+        try:
+            with executor(workers, scheduler) as (pool, where):
+                if bar:
+                    print(f"{len(todo)} runs on {where}", file=sys.stderr)
+                with contextlib.closing(_results(pool, todo)) as results:
+                    for task, future in results:
+                        try:
+                            frame = future.result()
+                        except Exception as err:  # recorded; retried on the next call
+                            failures.append({"run_id": task.run_id, "scenario": task.scenario, "error": repr(err)})
+                        else:
+                            write_part(out, task.run_id, frame)
+                            completed += 1
+                        if bar:
+                            bar.update(completed, len(failures))
+                        if stop_after is not None and completed >= stop_after:
+                            break
+        except KeyboardInterrupt:
             if bar:
-                print(f"{len(todo)} runs on {where}", file=sys.stderr)
-            futures = {pool.submit(execute_to_parquet, t): t for t in todo}
-            try:
-                for future in as_completed(futures):
-                    task = futures[future]
-                    try:
-                        frame = future.result()
-                    except Exception as err:  # recorded; retried on the next call
-                        failures.append({"run_id": task.run_id, "scenario": task.scenario, "error": repr(err)})
-                    else:
-                        write_part(out, task.run_id, frame)
-                        completed += 1
-                    if bar:
-                        bar.update(completed, len(failures))
-                    if stop_after is not None and completed >= stop_after:
-                        break
-            finally:
-                for future in futures:
-                    future.cancel()
+                bar.update(completed, len(failures), final=True)
+            saved = len(finished_runs(out) & {t.run_id for t in runs})
+            raise SweepInterrupted(saved, len(runs), out) from None
     if bar:
         bar.update(completed, len(failures), final=True)
     failed_path = out / "failures.csv"

@@ -187,12 +187,13 @@ def test_existing_output_folder_is_left_untouched(tmp_path):
     assert leftovers(tmp_path) == ["existing"]
 
 
-def test_overwrite_replaces_the_folder(tmp_path, capsys):
+def test_overwrite_replaces_a_folder_the_tool_wrote(tmp_path, capsys):
     out = tmp_path / "existing"
-    out.mkdir()
-    (out / "keep.txt").write_text("old", encoding="utf-8")
-    assert main_run(out, "--overwrite") == 0, capsys.readouterr().err
+    assert main_run(out) == 0, capsys.readouterr().err
+    (out / "extra.txt").write_text("old", encoding="utf-8")
+    assert main_run(out, "--overwrite", households=120) == 0, capsys.readouterr().err
     assert leftovers(out) == sorted(FILES)
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["household_agents"] == 120
     assert leftovers(tmp_path) == ["existing"]
 
 

@@ -1,0 +1,324 @@
+"""The staged output writer: all or nothing, and never over a folder the tool did not write."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from abm import outputs
+from abm.outputs import (
+    MARKER,
+    MARKER_TEXT,
+    OutputError,
+    OutputExistsError,
+    check_output,
+    default_run_folder,
+    is_tool_folder,
+    safe_name,
+    staged_folder,
+    stale_staging,
+)
+
+
+def write_into(out: Path, overwrite: bool = False, text: str = "new") -> None:
+    with staged_folder(out, overwrite) as tmp:
+        (tmp / "result.txt").write_text(text, encoding="utf-8")
+
+
+def names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def dead_pid() -> int:
+    """The id of a process that has ended."""
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(done.stdout)
+
+
+def staging_name(out: Path, pid: int, kind: str = "staging", host: str | None = None) -> Path:
+    """A staging folder named the way the writer names one, as a killed process would leave it."""
+    return out.parent / f".{out.name}.suqian-abm-{host or outputs._host()}-{pid}-0123abcd.{kind}"
+
+
+def leave_staging(out: Path, pid: int, kind: str = "staging", host: str | None = None, marker: bool = True) -> Path:
+    folder = staging_name(out, pid, kind, host)
+    folder.mkdir()
+    if marker:
+        (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    (folder / "half.csv").write_text("a,b\n1,", encoding="utf-8")
+    return folder
+
+
+# what the writer makes -------------------------------------------------------------------
+
+
+def test_a_written_folder_holds_the_marker_and_nothing_is_left_beside_it(tmp_path):
+    out = tmp_path / "out"
+    write_into(out)
+    assert names(out) == sorted([MARKER, "result.txt"])
+    assert is_tool_folder(out)
+    assert names(tmp_path) == ["out"]
+
+
+def test_overwrite_replaces_a_folder_the_tool_wrote(tmp_path):
+    out = tmp_path / "out"
+    write_into(out, text="old")
+    write_into(out, overwrite=True, text="new")
+    assert (out / "result.txt").read_text(encoding="utf-8") == "new"
+    assert names(tmp_path) == ["out"]
+
+
+def test_overwrite_may_fill_an_empty_folder(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    write_into(out, overwrite=True)
+    assert is_tool_folder(out)
+
+
+def test_an_existing_folder_is_refused_without_overwrite(tmp_path):
+    out = tmp_path / "out"
+    write_into(out, text="old")
+    with pytest.raises(OutputExistsError, match="--overwrite"):
+        write_into(out)
+    assert (out / "result.txt").read_text(encoding="utf-8") == "old"
+
+
+def test_overwrite_never_replaces_a_folder_of_other_files(tmp_path):
+    """The thesis case: a folder of the user's own files survives ``--overwrite``."""
+    out = tmp_path / "d"
+    out.mkdir()
+    (out / "thesis.docx").write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="not written by suqian-abm"):
+        write_into(out, overwrite=True)
+    assert names(out) == ["thesis.docx"]
+    assert names(tmp_path) == ["d"]
+
+
+def test_a_marker_with_other_text_does_not_count(tmp_path):
+    out = tmp_path / "d"
+    out.mkdir()
+    (out / MARKER).write_text("something else\n", encoding="utf-8")
+    (out / "notes.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="not written by suqian-abm"):
+        write_into(out, overwrite=True)
+    assert names(out) == sorted([MARKER, "notes.txt"])
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_a_file_is_never_taken_for_a_folder(tmp_path, overwrite):
+    target = tmp_path / "afile"
+    target.write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputError, match="is a file"):
+        write_into(target, overwrite=overwrite)
+    assert target.read_text(encoding="utf-8") == "mine"
+    assert names(tmp_path) == ["afile"]
+
+
+def test_a_symbolic_link_is_refused(tmp_path):
+    real = tmp_path / "real"
+    write_into(real, text="old")
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    with pytest.raises(OutputError, match="symbolic link"):
+        write_into(link, overwrite=True)
+    assert (real / "result.txt").read_text(encoding="utf-8") == "old"
+
+
+def test_the_current_folder_and_those_above_it_are_never_replaced(tmp_path, monkeypatch):
+    here = tmp_path / "work" / "here"
+    here.mkdir(parents=True)
+    (here / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # even one that looks like ours
+    (here / "data.csv").write_text("x", encoding="utf-8")
+    monkeypatch.chdir(here)
+    for target, reason in ((Path("."), "current folder"), (Path(".."), "above the current folder")):
+        with pytest.raises(OutputError, match=reason):
+            write_into(target, overwrite=True)
+    assert names(here) == sorted([MARKER, "data.csv"])
+
+
+def test_the_home_folder_and_a_root_are_never_replaced(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    with pytest.raises(OutputError, match="home folder"):
+        check_output(home, overwrite=True)
+    with pytest.raises(OutputError, match="filesystem root"):
+        check_output(Path(Path.cwd().anchor), overwrite=True)
+
+
+def test_a_folder_under_a_file_is_refused_before_anything_is_written(tmp_path):
+    (tmp_path / "afile").write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputError, match="afile is a file"):
+        check_output(tmp_path / "afile" / "sub" / "out")
+    assert names(tmp_path) == ["afile"]
+
+
+def test_an_unwritable_parent_is_refused_before_anything_is_written(tmp_path, monkeypatch):
+    """Permission is judged as the system would (``os.access``): denied here on purpose, so
+    that the check is exercised under root too, for whom permission bits do not apply."""
+    parent = tmp_path / "locked"
+    parent.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(outputs.os, "access", lambda p, mode: Path(p) != parent and real_access(p, mode))
+    with pytest.raises(OutputError, match="no permission to write in"):
+        check_output(parent / "out" / "deeper")
+    assert names(parent) == []
+
+
+def test_a_read_only_folder_is_refused(tmp_path):
+    parent = tmp_path / "locked"
+    parent.mkdir()
+    parent.chmod(0o555)
+    try:
+        if os.access(parent, os.W_OK):
+            pytest.skip("this user may write into read-only folders (root): see the test above")
+        with pytest.raises(OutputError, match="no permission to write in"):
+            write_into(parent / "out")
+    finally:
+        parent.chmod(0o755)
+    assert names(parent) == []
+
+
+# failures leave everything as it was ----------------------------------------------------
+
+
+@pytest.mark.parametrize("error", [RuntimeError("figure failed"), KeyboardInterrupt()])
+def test_a_failure_or_interruption_leaves_the_old_folder_and_no_staging(tmp_path, error):
+    out = tmp_path / "out"
+    write_into(out, text="old")
+    with pytest.raises(type(error)), staged_folder(out, overwrite=True) as tmp:
+        (tmp / "result.txt").write_text("half", encoding="utf-8")
+        raise error
+    assert (out / "result.txt").read_text(encoding="utf-8") == "old"
+    assert names(tmp_path) == ["out"]
+
+
+def test_a_failure_removes_the_parents_it_made(tmp_path):
+    with pytest.raises(RuntimeError), staged_folder(tmp_path / "a" / "b" / "out"):
+        raise RuntimeError("failed")
+    assert names(tmp_path) == []
+
+
+def test_a_failed_swap_puts_the_old_folder_back(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    write_into(out, text="old")
+    real_rename = Path.rename
+
+    def rename(self, target):
+        if self.name.endswith(".staging"):
+            raise OSError(28, "No space left on device", str(self))
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(OSError, match="No space"):
+        write_into(out, overwrite=True)
+    monkeypatch.undo()
+    assert (out / "result.txt").read_text(encoding="utf-8") == "old"
+    assert names(tmp_path) == ["out"]
+
+
+# staging folders left by a killed process -------------------------------------------------
+
+
+def test_a_staging_folder_left_by_a_killed_process_is_removed_by_the_next_write(tmp_path):
+    out = tmp_path / "out"
+    left = leave_staging(out, dead_pid())
+    write_into(out)
+    assert not left.exists()
+    assert names(tmp_path) == ["out"]
+
+
+def test_an_old_folder_left_mid_swap_is_put_back(tmp_path):
+    """Killed between moving the old folder aside and moving the new one in: the old one returns."""
+    out = tmp_path / "out"
+    pid = dead_pid()
+    old = leave_staging(out, pid, kind="old")
+    (old / "result.txt").write_text("old", encoding="utf-8")
+    leave_staging(out, pid, kind="staging")
+    with pytest.raises(OutputExistsError):
+        check_output(out)
+    assert (out / "result.txt").read_text(encoding="utf-8") == "old"
+    assert names(tmp_path) == ["out"]
+
+
+def test_staging_folders_that_may_be_in_use_or_are_not_ours_are_left(tmp_path, capsys):
+    out = tmp_path / "out"
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        busy = leave_staging(out, running.pid)  # a writer still at work
+        unmarked = leave_staging(out, dead_pid(), marker=False)  # a look-alike without the marker
+        elsewhere = leave_staging(out, dead_pid(), host="ffffffff" if outputs._host() != "ffffffff" else "00000000")
+        other_name = leave_staging(tmp_path / "other", dead_pid())  # beside another output
+        assert stale_staging(out) == ([], [elsewhere])
+        write_into(out)
+        for folder in (busy, unmarked, elsewhere, other_name):
+            assert folder.exists(), folder
+        assert "another machine" in capsys.readouterr().err
+    finally:
+        running.kill()
+        running.wait()
+
+
+# default folder names -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["../../escaped", "/etc/cron.d/x", "..", ".hidden", "a\\b", "C:\\x", "-rf", "", "a b\tc\n", "~", "规划"]
+)
+def test_a_scenario_name_always_gives_one_folder_under_runs(name):
+    folder = default_run_folder(name, 3)
+    assert folder.parent == Path("runs")
+    assert folder.name.endswith("-seed3")
+    part = safe_name(name)
+    assert part and not part.startswith((".", "-"))
+    assert all(c.isalnum() or c in "-_." for c in part)
+    assert (Path("runs") / part).resolve().parent == Path("runs").resolve()
+
+
+def test_safe_names_keep_ordinary_names():
+    assert safe_name("plan") == "plan"
+    assert safe_name("plan-ev_2.0") == "plan-ev_2.0"
+    assert len(safe_name("x" * 500)) <= 80
+
+
+# installing a calibration -------------------------------------------------------------------
+
+
+def test_adopting_installs_both_files_or_neither(tmp_path, monkeypatch):
+    import shutil
+
+    import calibration.workflow as workflow
+
+    installed = tmp_path / "installed"
+    installed.mkdir()
+    for name in ("calibration.toml", "posterior.csv"):
+        (installed / name).write_text(f"old {name}", encoding="utf-8")
+    monkeypatch.setattr(workflow, "calibration_dir", lambda: installed)
+    folder = tmp_path / "cal"
+    folder.mkdir()
+    for name in ("calibration.toml", "posterior.csv"):
+        (folder / name).write_text(f"new {name}", encoding="utf-8")
+    real_copy = shutil.copyfile
+
+    def copy_fails_on_the_posterior(source, target):
+        if Path(source).name == "posterior.csv":
+            raise OSError(28, "No space left on device", str(target))
+        return real_copy(source, target)
+
+    monkeypatch.setattr(workflow.shutil, "copyfile", copy_fails_on_the_posterior)
+    with pytest.raises(OSError, match="No space"):
+        workflow.adopt_calibration(folder)
+    assert {p.name: p.read_text(encoding="utf-8") for p in installed.iterdir()} == {
+        "calibration.toml": "old calibration.toml",
+        "posterior.csv": "old posterior.csv",
+    }
+    monkeypatch.setattr(workflow.shutil, "copyfile", real_copy)
+    workflow.adopt_calibration(folder)
+    assert sorted((p.name, p.read_text(encoding="utf-8")) for p in installed.iterdir()) == [
+        ("calibration.toml", "new calibration.toml"),
+        ("posterior.csv", "new posterior.csv"),
+    ]
