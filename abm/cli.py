@@ -3,26 +3,70 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import re
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+if "--multiprocessing-fork" in sys.argv:  # a worker process this command spawned, importing it as its main module
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the command reports and stops
+
 from abm import __version__
 from abm.model import DEFAULT_HOUSEHOLDS
+from abm.outputs import OutputError
 from abm.parameters import ParameterValueError, RegistryError, registry
 from abm.population import MIN_HOUSEHOLDS
 from abm.scenario import ScenarioError, builtin_names, load_scenario, parse_assignments
 
+MAX_DIGITS = 18  # every count and seed fits in a signed 64-bit integer
+MAX_WORKERS = 1024
+EXIT_ERROR, EXIT_BROKEN_PIPE, EXIT_INTERRUPTED = 2, 141, 130  # 141 and 130: as if killed by SIGPIPE or SIGINT
+
 
 def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative number, got {value}")
-    return value
+    """A whole number written in ASCII digits 0-9 (no sign, no other script's digits), at most 18 of them."""
+    if not re.fullmatch(r"[0-9]+", text):
+        raise argparse.ArgumentTypeError(f"expected a whole number written with the digits 0-9, got {text!r}")
+    if len(text.lstrip("0")) > MAX_DIGITS:
+        raise argparse.ArgumentTypeError(f"{text} is too large (at most {MAX_DIGITS} digits)")
+    return int(text)
+
+
+class _Step:
+    """What the command is doing now, and what it has written: the context of an error or an interruption."""
+
+    doing = "starting"
+    written: Path | None = None
+
+
+def _step(doing: str) -> None:
+    _Step.doing = doing
+
+
+def _written(out: Path) -> None:
+    _Step.written = out
+
+
+def _ignore_ctrl_c() -> None:
+    with contextlib.suppress(ValueError):  # only the main thread may set it
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+_FORK_HOOK: list[bool] = []
+
+
+def _workers_ignore_ctrl_c() -> None:
+    """Worker processes forked from this one ignore Ctrl-C (spawned ones: see the top of this module).
+
+    Ctrl-C reaches every process of the terminal's group; a worker that took it would print
+    a traceback. This process alone reports it, and its pools stop their workers.
+    """
+    if not _FORK_HOOK and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_ignore_ctrl_c)
+        _FORK_HOOK.append(True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     val.add_argument("--seed", type=_positive_int, default=1, help="random seed (default: 1)")
     val.add_argument("--households", type=_positive_int, default=DEFAULT_HOUSEHOLDS, help="simulated households")
+    val.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
 
     cal = sub.add_parser(
         "calibrate",
@@ -242,19 +287,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from abm.outputs import write_outputs
+    from abm.outputs import check_output, default_run_folder, write_outputs
     from abm.run import run
 
+    _step("reading the scenario")
     scenario = load_scenario(args.scenario, calibrated=not args.uncalibrated)
     if args.settings:
         scenario = scenario.with_settings(parse_assignments(args.settings))
     if args.households < MIN_HOUSEHOLDS:
         raise ScenarioError(f"--households must be at least {MIN_HOUSEHOLDS}, got {args.households}")
-    out = args.out if args.out is not None else Path("runs") / f"{scenario.name}-seed{args.seed}"
-    if out.exists() and not args.overwrite:
-        raise FileExistsError(f"output folder {out} exists; choose another --out or pass --overwrite")
+    _step("checking the output folder")
+    out = args.out if args.out is not None else default_run_folder(scenario.name, args.seed)
+    check_output(out, args.overwrite)
+    _step("running the model")
     result = run(scenario, seed=args.seed, households=args.households)
+    _step("writing the output folder")
     write_outputs(result, out, overwrite=args.overwrite)
+    _written(out)
     card = result.scorecard
     print(f"scenario {scenario.name}, seed {args.seed}, {args.households} household agents, {result.run_seconds:.2f} s")
     print(f"peak year: {result.peak_year}")
@@ -287,17 +336,26 @@ def _parameters(args: argparse.Namespace) -> int:
 
 
 def _workers(requested: int | None) -> int:
+    if requested is not None and requested > MAX_WORKERS:
+        raise ValueError(f"--workers must be at most {MAX_WORKERS}, got {requested}")
     return requested if requested else max(1, os.cpu_count() or 1)
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from abm.outputs import check_output
     from calibration.validation import read_parameters, validate, write_validation
 
     if args.households < MIN_HOUSEHOLDS:
         raise ScenarioError(f"--households must be at least {MIN_HOUSEHOLDS}, got {args.households}")
+    _step("checking the output folder")
+    check_output(args.out, args.overwrite)
+    _step("reading the parameters")
     params = read_parameters(args.params) if args.params else None
+    _step("reading the observed data")
     table, summary, skipped = validate(args.observed, params, args.seed, args.households)
-    write_validation(table, summary, skipped, args.out)
+    _step("writing the output folder")
+    write_validation(table, summary, skipped, args.out, overwrite=args.overwrite)
+    _written(args.out)
     print(summary.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
     print(f"{len(table)} observations compared, {len(skipped)} not covered by the map; written to {args.out}")
     return 0
@@ -306,11 +364,15 @@ def _validate(args: argparse.Namespace) -> int:
 def _calibrate(args: argparse.Namespace) -> int:
     import shlex
 
+    from abm.calibrated import calibration_dir
+    from abm.outputs import check_output, check_writable
     from calibration.abc import Budget
     from calibration.workflow import Settings, calibrate, write_calibration
 
-    if args.out.exists() and not args.overwrite:
-        raise FileExistsError(f"output folder {args.out} exists; choose another --out or pass --overwrite")
+    _step("checking the output folder")
+    check_output(args.out, args.overwrite)
+    if args.adopt:
+        check_writable(calibration_dir(), what="the default calibration")
     budget = Budget.quick() if args.quick else Budget()
     if args.population or args.generations:
         budget = Budget(
@@ -331,8 +393,11 @@ def _calibrate(args: argparse.Namespace) -> int:
         observed=str(args.observed) if args.observed else None,
         command="suqian-abm " + shlex.join(sys.argv[1:] if sys.argv[0].endswith("suqian-abm") else ["calibrate"]),
     )
+    _step("calibrating")
     result = calibrate(settings)
+    _step("writing the output folder")
     write_calibration(result, args.out, overwrite=args.overwrite, adopt=args.adopt)
+    _written(args.out)
     print(result.fit.summary()[["parameter", "posterior_median", "posterior_q05", "posterior_q95", "contraction"]]
           .to_string(index=False, float_format=lambda v: f"{v:.4g}"))  # fmt: skip
     for p in result.projections:
@@ -345,18 +410,24 @@ def _predict(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from abm.calibrated import posterior_file
+    from abm.outputs import check_output
     from experiments.posterior_predictive import project, write_projection
 
-    if args.out.exists() and not args.overwrite:
-        raise FileExistsError(f"output folder {args.out} exists; choose another --out or pass --overwrite")
+    _step("checking the output folder")
+    check_output(args.out, args.overwrite)
+    workers = _workers(args.workers)
+    _step("reading the posterior sample")
     path = args.posterior or posterior_file()
     if not path.exists():
         raise FileNotFoundError(f"posterior sample not found: {path} (run `suqian-abm calibrate --adopt` first)")
+    posterior = pd.read_csv(path)
+    _step("reading the scenario")
     load_scenario(args.scenario)  # fail early on a bad scenario
-    projection = project(
-        args.scenario, pd.read_csv(path), args.members, args.seed, args.households, _workers(args.workers)
-    )
+    _step("projecting")
+    projection = project(args.scenario, posterior, args.members, args.seed, args.households, workers)
+    _step("writing the output folder")
     write_projection(projection, args.out, overwrite=args.overwrite)
+    _written(args.out)
     summary = projection.summary()
     print(
         f"{summary['scenario']}: peak year median {summary['peak_year_median']:.0f} "
@@ -368,10 +439,16 @@ def _predict(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from experiments.runner import sweep
+    from experiments.runner import check_sweep_folder, sweep
     from experiments.spec import load_spec
 
+    if args.workers is not None and args.workers > MAX_WORKERS:
+        raise ValueError(f"--workers must be at most {MAX_WORKERS}, got {args.workers}")
+    _step("checking the output folder")
+    check_sweep_folder(args.out)
+    _step("reading the spec")
     spec = load_spec(args.spec)
+    _step("running the sweep")
     report = sweep(spec, args.out, workers=args.workers, scheduler=args.scheduler)
     print(
         f"{spec.name}: {report.total} runs, {report.skipped} already done, {report.completed} made"
@@ -384,6 +461,7 @@ def _sweep(args: argparse.Namespace) -> int:
 def _analyse(args: argparse.Namespace) -> int:
     from experiments.analysis import analyse
 
+    _step("analysing the sweep folder")
     folder = analyse(args.folder)
     print((folder / "summary.md").read_text(encoding="utf-8").split("## Peak", 1)[-1].split("![")[0].strip())
     print(f"written to {folder}")
@@ -393,6 +471,9 @@ def _analyse(args: argparse.Namespace) -> int:
 def _app(args: argparse.Namespace) -> int:
     import importlib.util
 
+    if not 1 <= args.port <= 65535:
+        raise ValueError(f"--port must be between 1 and 65535, got {args.port}")
+    _step("starting the app")
     spec = importlib.util.find_spec("app")
     if spec is None or spec.origin is None:
         raise FileNotFoundError("the app (app.py) is not installed; reinstall suqian-abm")
@@ -403,38 +484,74 @@ def _app(args: argparse.Namespace) -> int:
     return 0
 
 
+def _command(args: argparse.Namespace) -> int:
+    if args.command == "run":
+        return _run(args)
+    if args.command == "scenarios":
+        return _scenarios()
+    if args.command == "validate":
+        return _validate(args)
+    if args.command == "calibrate":
+        return _calibrate(args)
+    if args.command == "predict":
+        return _predict(args)
+    if args.command == "sweep":
+        return _sweep(args)
+    if args.command == "analyse":
+        return _analyse(args)
+    if args.command == "app":
+        return _app(args)
+    return _parameters(args)
+
+
+def os_error_message(err: OSError, doing: str) -> str:
+    """``<what failed>: <path>: <reason>`` for an operating-system error met while ``doing`` something."""
+    if err.strerror is None:  # raised with a message of its own
+        return str(err)
+    where = "" if err.filename is None else f"{err.filename}: "
+    if err.filename2 is not None:
+        where = f"{err.filename} -> {err.filename2}: "
+    return f"{doing}: {where}{err.strerror}"
+
+
+def _interrupted(err: KeyboardInterrupt) -> str:
+    if str(err):  # a sweep says how many runs it saved
+        return str(err)
+    if _Step.written is not None:
+        return f"interrupted; the output was already written to {_Step.written}"
+    return "interrupted; nothing written"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``suqian-abm`` command; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    """Entry point of the ``suqian-abm`` command; returns the exit status.
+
+    Errors end in one line on stderr, ``error: ...``, and status 2; Ctrl-C in one line and
+    status 130; a closed pipe on stdout (``suqian-abm parameters | head``) quietly, status 141.
+    """
+    _Step.doing, _Step.written = "starting", None
+    _workers_ignore_ctrl_c()
     try:
-        if args.command == "run":
-            return _run(args)
-        if args.command == "scenarios":
-            return _scenarios()
-        if args.command == "validate":
-            return _validate(args)
-        if args.command == "calibrate":
-            return _calibrate(args)
-        if args.command == "predict":
-            return _predict(args)
-        if args.command == "sweep":
-            return _sweep(args)
-        if args.command == "analyse":
-            return _analyse(args)
-        if args.command == "app":
-            return _app(args)
-        return _parameters(args)
-    except (
-        ScenarioError,
-        ParameterValueError,
-        RegistryError,
-        FileExistsError,
-        FileNotFoundError,
-        ValueError,
-        RuntimeError,
-    ) as err:
+        args = build_parser().parse_args(argv)
+        status = _command(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return status
+    except KeyboardInterrupt as err:
+        print(_interrupted(err), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        with contextlib.suppress(OSError, ValueError):  # stdout may be closed, or no file at all
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except OutputError as err:
         print(f"error: {err}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
+    except OSError as err:
+        print(f"error: {os_error_message(err, _Step.doing)}", file=sys.stderr)
+        return EXIT_ERROR
+    except (ScenarioError, ParameterValueError, RegistryError, ValueError, RuntimeError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":
