@@ -312,6 +312,30 @@ def test_an_interrupted_analysis_says_so_in_one_line(tmp_path, capsys, monkeypat
     assert capsys.readouterr().err == "interrupted; nothing written\n"
 
 
+def test_an_interrupted_sweep_without_dask_keeps_the_runs_it_finished(tmp_path, capsys, monkeypatch):
+    import experiments.runner as runner
+
+    spec = tmp_path / "tiny.toml"
+    spec.write_text(TINY_SPEC, encoding="utf-8")
+    out = tmp_path / "sweep"
+    real, calls = runner.execute, []
+
+    def interrupted_at_the_third(task):
+        calls.append(task.run_id)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(task)
+
+    monkeypatch.setattr(runner, "execute", interrupted_at_the_third)
+    assert main(["sweep", str(spec), "--out", str(out), "--workers", "0"]) == 130
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"interrupted: 2 of 8 runs saved in {out}; run the same command to resume"
+    )
+    assert len(calls) == 3  # it stopped there
+    assert len(list((out / "results").glob("part-*.parquet"))) == 2
+    assert not list((out / "results").glob(".*"))
+
+
 def start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
     """The command in its own process group, so that SIGINT reaches it as Ctrl-C would (workers included)."""
     return subprocess.Popen(

@@ -322,3 +322,17 @@ def test_adopting_installs_both_files_or_neither(tmp_path, monkeypatch):
         ("calibration.toml", "new calibration.toml"),
         ("posterior.csv", "new posterior.csv"),
     ]
+
+
+def test_half_written_sweep_parts_of_a_dead_process_are_removed(tmp_path):
+    from experiments.runner import RESULTS, remove_stale_parts
+
+    results = tmp_path / RESULTS
+    results.mkdir()
+    dead = results / f".0123456789abcdef.{dead_pid()}.tmp"
+    live = results / f".fedcba9876543210.{os.getppid()}.tmp"  # a writer still at work
+    part = results / "part-0123456789abcdef.parquet"
+    for path in (dead, live, part):
+        path.write_bytes(b"x")
+    assert remove_stale_parts(tmp_path) == [dead]
+    assert names(results) == sorted([live.name, part.name])
