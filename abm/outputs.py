@@ -63,13 +63,15 @@ def default_run_folder(scenario_name: str, seed: int, root: Path = Path("runs"))
 
 
 def is_tool_folder(folder: Path) -> bool:
-    """True if ``folder`` is a real folder holding the marker the staged writer puts into every folder it writes."""
+    """True if ``folder`` is a real folder holding the marker the staged writer puts into every folder it writes
+    (a file ``.suqian-abm`` whose first line is the marker's first line)."""
     marker = folder / MARKER
     if folder.is_symlink() or not folder.is_dir() or marker.is_symlink() or not marker.is_file():
         return False
+    first = MARKER_TEXT.splitlines(keepends=True)[0]
     try:
         with open(marker, encoding="utf-8", errors="replace") as handle:
-            return handle.read(len(MARKER_TEXT) + 1) == MARKER_TEXT
+            return handle.readline(len(first) + 1) == first
     except OSError:
         return False
 
