@@ -450,3 +450,13 @@ def test_calibrate_adopt_checks_the_installed_calibration_is_writable_first(
     assert main(["calibrate", "--quick", "--adopt", "--out", str(tmp_path / "cal")]) == 2
     assert "cannot write the default calibration" in one_error_line(capsys.readouterr().err)
     assert names(tmp_path) == ["afile"]
+
+
+@pytest.mark.parametrize("command", ["run", "validate", "calibrate", "predict"])
+def test_every_command_refuses_too_many_households_before_any_work(tmp_path, capsys, command):
+    out = tmp_path / "out"
+    assert main([command, "--households", "1000000000", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "--households must be" in err and "at most 4,000,000" in err
+    assert "Traceback" not in err
+    assert not out.exists()
