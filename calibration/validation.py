@@ -9,15 +9,16 @@ set a model input are listed but not scored: they agree by construction.
 
 from __future__ import annotations
 
-import tomllib
+import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from abm.files import read_text, read_toml
 from abm.model import DEFAULT_HOUSEHOLDS
 from abm.outputs import staged_folder
-from abm.parameters import registry
+from abm.parameters import parse_number, registry
 from calibration.abc import weighted_quantiles
 from calibration.mapping import MODULES, compare, comparisons, load_map
 from calibration.observed import ObservedDataError, load_observed
@@ -30,31 +31,55 @@ FITTED_ROLES = ("fit", "proxy")
 
 def read_parameters(path: Path | str) -> dict[str, float]:
     """Parameter values from a calibration file (``[point_estimate]``), a scenario file
-    (``[parameters]``) or a posterior sample (``.csv``: weighted medians)."""
+    (``[parameters]``) or a posterior sample (``.csv``: weighted medians).
+
+    Every value is checked against the registry (name, number, range); every problem of the
+    file is reported at once, naming the file.
+    """
     path = Path(path)
-    if not path.exists():
-        raise ObservedDataError(f"parameter file not found: {path}")
+    what = "posterior sample" if path.suffix == ".csv" else "parameter file"
     reg = registry()
     if path.suffix == ".csv":
-        table = pd.read_csv(path)
+        text = read_text(path, ObservedDataError, what)
+        try:
+            table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except pd.errors.EmptyDataError:
+            raise ObservedDataError(f"{path}: the file is empty; expected a header with 'weight' and names") from None
+        except pd.errors.ParserError as err:
+            raise ObservedDataError(f"{path}: cannot be read as CSV: {err}") from None
         if "weight" not in table.columns:
             raise ObservedDataError(f"{path}: a posterior sample needs a 'weight' column")
-        w = table["weight"].to_numpy(dtype=float)
-        values = {
-            c: weighted_quantiles(table[c].to_numpy(dtype=float), w, [0.5])[0] for c in table.columns if c != "weight"
-        }
+        if table.empty:
+            raise ObservedDataError(f"{path}: the posterior sample has no rows")
+        columns, problems = {}, []
+        for column in table.columns:
+            try:
+                columns[column] = np.array([parse_number(v) for v in table[column]], dtype=float)
+            except ValueError:
+                problems.append(f"column '{column}' holds a value that is not a number")
+        if problems:
+            raise ObservedDataError(f"{path}: " + "; ".join(problems))
+        w = columns.pop("weight")
+        if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
+            raise ObservedDataError(f"{path}: weights must be finite, non-negative and not all zero")
+        values: dict[str, object] = {c: weighted_quantiles(v, w, [0.5])[0] for c, v in columns.items()}
     else:
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as err:
-            raise ObservedDataError(f"{path}: not valid TOML: {err}") from None
+        data, _ = read_toml(path, ObservedDataError, what)
         values = data.get("point_estimate", data.get("parameters"))
         if not isinstance(values, dict):
             raise ObservedDataError(f"{path}: needs a [point_estimate] or [parameters] table")
-    for name in values:
+    checked, problems = {}, []
+    for name, value in values.items():
         if name not in reg:
-            raise ObservedDataError(f"{path}: '{name}' is not in the parameter registry")
-    return {k: float(v) for k, v in values.items()}
+            problems.append(f"'{name}' is not in the parameter registry")
+            continue
+        try:
+            checked[name] = reg[name].check(value, str(path))
+        except ValueError as err:
+            problems.append(str(err).removeprefix(f"{path}: "))
+    if problems:
+        raise ObservedDataError(f"{path}:\n  " + "\n  ".join(problems))
+    return checked
 
 
 def _counts(module: str, rows: pd.DataFrame) -> dict[str, object]:

@@ -398,3 +398,39 @@ def test_a_path_with_a_nul_character_is_a_clean_error():
         read_text("a\x00b.toml", ScenarioError, "scenario file")
     with pytest.raises(ScenarioError, match=re.escape("a\x00b.toml")):
         load_scenario("a\x00b.toml")
+
+
+# parameter files given to `validate --params` -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "match"),
+    [
+        ("bad.toml", '[parameters]\nev_subsidy = 1e300\ncar_km = "x"\nnope = 1\n', r"(?s)out of range.*car_km.*nope"),
+        ("deep.toml", "a = " + "[" * 2000 + "]" * 2000 + "\n", "nested too deeply"),
+        ("table.toml", "[other]\nx = 1\n", r"\[point_estimate\] or \[parameters\]"),
+        ("bad.csv", "weight,ev_subsidy\n1,abc\n", "column 'ev_subsidy' holds a value that is not a number"),
+        ("digits.csv", "weight,ev_subsidy\n1,５０００\n", "column 'ev_subsidy' holds a value that is not a number"),
+        ("empty.csv", "", "the file is empty"),
+        ("weights.csv", "weight,ev_subsidy\n0,1000\n", "weights must be"),
+    ],
+)
+def test_bad_parameter_files_are_refused_naming_the_file(tmp_path, name, body, match):
+    from calibration.observed import ObservedDataError
+    from calibration.validation import read_parameters
+
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ObservedDataError, match=match) as caught:
+        read_parameters(path)
+    assert name in str(caught.value)
+
+
+def test_shipped_calibration_files_read_as_parameters():
+    from abm.calibrated import calibration_file, posterior_file
+    from calibration.validation import read_parameters
+
+    point = read_parameters(calibration_file())
+    medians = read_parameters(posterior_file())
+    assert set(point) <= set(medians)
+    assert all(registry()[name].low <= value <= registry()[name].high for name, value in medians.items())
