@@ -32,12 +32,17 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
 from abm.figures import draw_peak_years, peak_year_shares, save
+from abm.outputs import MARKER, MARKER_TEXT, is_tool_folder, staged_folder
 from experiments.runner import SweepError, load_results
 
 HEADLINE = "co2_with_electricity"
 PEAK_BY = 2030
 OUTCOMES = ("peak_mt", "co2_2030", "peak_year")
 PRIM_THRESHOLD = 0.8
+ANALYSIS_FILES = frozenset(
+    {"runs.csv", "bands.csv", "peaks.csv", "peak_years.csv", "sobol.csv", "morris.csv", "prim.csv", "summary.md"}
+    | {"fan.png", "peak_year.png", "scenarios.png", "sensitivity.png"}
+)
 
 
 def run_outcomes(results: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
@@ -305,8 +310,30 @@ def analyse(out: Path) -> Path:
     runs = run_outcomes(results, design.rename(columns={"scenario": "scenario_ref"}))
     scenario_names = results.drop_duplicates("run_id").set_index("run_id")["scenario"]
     runs["scenario"] = runs["run_id"].map(scenario_names)
-    folder = out / "analysis"
-    folder.mkdir(exist_ok=True)
+    target = out / "analysis"
+    _adopt_earlier_analysis(target)
+    with staged_folder(target, overwrite=True) as folder:
+        _write_analysis(folder, experiment, design, runs, results)
+    return target
+
+
+def _adopt_earlier_analysis(folder: Path) -> None:
+    """Mark an analysis folder written before folders carried the tool's marker, so it can be replaced.
+
+    Only a folder holding nothing but files an analysis writes is adopted; anything else in
+    it keeps the folder protected, and the staged writer then refuses to replace it.
+    """
+    if not folder.is_dir() or folder.is_symlink() or is_tool_folder(folder):
+        return
+    entries = list(folder.iterdir())
+    if entries and all(e.is_file() and not e.is_symlink() and e.name in ANALYSIS_FILES for e in entries):
+        (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+
+
+def _write_analysis(
+    folder: Path, experiment: dict, design: pd.DataFrame, runs: pd.DataFrame, results: pd.DataFrame
+) -> None:
+    """Every table, figure and the summary of one sweep's analysis, written into ``folder``."""
     factors = [f["name"] for f in experiment["factors"]]
     runs.to_csv(folder / "runs.csv", index=False)
     band = bands(results)
@@ -370,4 +397,3 @@ def analyse(out: Path) -> Path:
         text += ["", "PRIM: every run agrees on peaking by 2030 or not, so there is no box to find."]
     text += ["", *notes]
     (folder / "summary.md").write_text("\n".join(text) + "\n", encoding="utf-8")
-    return folder

@@ -352,3 +352,36 @@ def test_analysis_figures_show_each_scenarios_own_shares_and_keep_scenarios_apar
     finally:
         for fig in figures.values():
             plt.close(fig)
+
+
+def test_a_failed_analysis_leaves_the_previous_one_whole(sequential, monkeypatch):
+    """The analysis is written through the staged writer: a failure half way leaves the previous analysis
+    as it was and no staging folder beside it."""
+    from experiments import analysis
+
+    _, out, _ = sequential
+    folder = analyse(out)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("drawing failed")
+
+    monkeypatch.setattr(analysis, "_figures", broken)
+    with pytest.raises(RuntimeError, match="drawing failed"):
+        analyse(out)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".analysis")]
+
+
+def test_an_analysis_folder_from_before_markers_is_replaced_but_not_one_holding_other_files(sequential):
+    from abm.outputs import MARKER, OutputError
+
+    _, out, _ = sequential
+    folder = analyse(out)
+    (folder / MARKER).unlink()  # as written by earlier versions
+    assert analyse(out) == folder and (folder / MARKER).exists()
+    (folder / MARKER).unlink()
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputError, match="not written by suqian-abm"):
+        analyse(out)
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"
