@@ -172,6 +172,7 @@ def calibrate(settings: Settings, progress: bool = True) -> Calibration:
                 settings.seed,
                 settings.households,
                 settings.workers if not settings.scheduler else 1,
+                progress=progress,
             )
         )
     elapsed = time.perf_counter() - started

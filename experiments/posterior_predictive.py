@@ -33,7 +33,7 @@ from abm.scenario import load_scenario
 from abm.scorecard import peak, series
 from calibration.abc import draw
 from experiments.ensemble import member_seeds
-from experiments.runner import Progress
+from experiments.runner import Progress, children_ignore_ctrl_c
 
 HEADLINE = "co2_with_electricity"
 PEAK_BY = 2030
@@ -116,10 +116,17 @@ def project(
     bar = Progress(len(tasks), 0, sys.stderr) if progress else None
     results = []
     with ProcessPoolExecutor(max_workers=workers) if workers > 1 else nullcontext() as pool:
-        for result in pool.map(_member, tasks) if pool is not None else map(_member, tasks):
-            results.append(result)
-            if bar:
-                bar.update(len(results), 0, final=len(results) == len(tasks))
+        with children_ignore_ctrl_c():  # Ctrl-C stops this process, which stops the workers in order
+            pending = pool.map(_member, tasks) if pool is not None else map(_member, tasks)
+        try:
+            for result in pending:
+                results.append(result)
+                if bar:
+                    bar.update(len(results), 0, final=len(results) == len(tasks))
+        except KeyboardInterrupt:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+            raise
     rows, emissions = [], []
     for i, ((year, level, peaked, values, years), d, s) in enumerate(zip(results, draws, seeds, strict=True)):
         rows.append({"member": i, "seed": s, "peak_year": year, "peak_mt": level, "peaked": peaked, **d})
