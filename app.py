@@ -1045,7 +1045,8 @@ def _target_cells(row: pd.Series | None, words: Words) -> list[solara.Element]:
     if row is None:
         return [rv.Html(tag="td", children=["–"]), rv.Html(tag="td", children=["–"])]
     met = bool(row["met"])
-    chip = span(f"sq-chip {'sq-chip-met' if met else 'sq-chip-missed'}", words("score.met" if met else "score.missed"))
+    label = {"reached_then_lost": "score.lost", "met_late": "score.late"}.get(row.get("status"), "score.missed")
+    chip = span(f"sq-chip {'sq-chip-met' if met else 'sq-chip-missed'}", words("score.met" if met else label))
     first = row["first_year_met"]
     first_text = words("score.since", year=int(first)) if not pd.isna(first) else words("score.never")
     return [rv.Html(tag="td", children=[chip]), rv.Html(tag="td", class_="sq-first", children=[first_text])]

@@ -239,6 +239,16 @@ def test_slider_changes_chart_and_scorecard(server, sessions):
     s.assert_no_errors()
 
 
+def test_a_target_reached_and_lost_says_so(server, sessions):
+    """Under the plan, rooftop-PV coverage passes its 2025 target in 2021 and falls below it by 2025
+    (scorecard status ``reached_then_lost``): the table says so rather than a bare "missed"."""
+    s = sessions().open(f"{server}/?preset=plan&lang=en")
+    row = s.text(".sq-target-rooftop_pv_coverage_2025")
+    assert "reached, then lost" in row
+    assert "2021" in row
+    s.assert_no_errors()
+
+
 def test_language_switch(server, sessions):
     """The language buttons switch every word, and the link keeps the language."""
     s = sessions().open(f"{server}/?preset=plan&lang=en")
