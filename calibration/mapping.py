@@ -29,6 +29,7 @@ right side of the bound.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -247,12 +248,18 @@ def modelled_value(c: Comparison, lookup: TrajectoryLookup) -> float:
 
 
 def normalised_error(c: Comparison, modelled: float) -> float:
-    """Signed error in units of the allowed error; 0 on the right side of a bound."""
+    """Signed error in units of the allowed error; 0 on the right side of a bound.
+
+    A percentage tolerance of an observed 0 allows no error at all: any difference is an
+    infinite error (the comparison fails), none is 0.
+    """
     diff = modelled - c.observed
     if c.kind == "lower":
         diff = min(diff, 0.0)
     elif c.kind == "upper":
         diff = max(diff, 0.0)
+    if c.allowed_error == 0:
+        return math.copysign(math.inf, diff) if diff else 0.0
     return diff / c.allowed_error
 
 
@@ -293,5 +300,5 @@ def distance(errors: np.ndarray, weights: np.ndarray) -> float:
     used = weights > 0
     if not used.any():
         raise ValueError("no observation with a positive weight to fit")
-    e = np.nan_to_num(errors[used], nan=1e6)
+    e = np.nan_to_num(errors[used], nan=1e6, posinf=1e6, neginf=-1e6)
     return float(np.sqrt(np.sum(weights[used] * e**2) / np.sum(weights[used])))

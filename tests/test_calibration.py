@@ -508,3 +508,21 @@ def test_projection_shows_progress_and_writes_its_figure(tmp_path, capsys):
         assert drawn == pytest.approx(projection.peak_year_distribution()["share"].tolist())
     finally:
         plt.close(fig)
+
+
+def test_an_observed_zero_with_a_percentage_tolerance_fails_without_dividing_by_zero(tmp_path):
+    """A percentage tolerance of 0 allows no error: the row is scored and fails; validate does not crash,
+    and a fit's distance stays finite."""
+    from calibration.mapping import distance, normalised_error
+
+    path = tmp_path / "zero.csv"
+    path.write_text(
+        ",".join(COLUMNS) + "\nresident_population,suqian,2021,0,10k persons,official,,,\n", encoding="utf-8"
+    )
+    table, summary, _ = validate(path, households=200)
+    row = table.iloc[0]
+    assert row["observed"] == 0 and not row["passed"] and np.isinf(row["normalised_error"])
+    assert np.isnan(row["abs_pct_error"])
+    item = dataclasses.replace(comparisons(load_observed(path), load_map())[0], observed=0.0)
+    assert normalised_error(item, 0.0) == 0.0
+    assert distance(np.array([np.inf, 0.5]), np.array([1.0, 1.0])) < np.inf
