@@ -410,10 +410,9 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from abm.calibrated import posterior_file
     from abm.outputs import check_output
+    from calibration.validation import read_posterior
     from experiments.posterior_predictive import project, write_projection
 
     check_households(args.households)
@@ -424,7 +423,7 @@ def _predict(args: argparse.Namespace) -> int:
     path = args.posterior or posterior_file()
     if not path.exists():
         raise FileNotFoundError(f"posterior sample not found: {path} (run `suqian-abm calibrate --adopt` first)")
-    posterior = pd.read_csv(path)
+    posterior = read_posterior(path)
     _step("reading the scenario")
     load_scenario(args.scenario)  # fail early on a bad scenario
     _step("projecting")

@@ -18,7 +18,7 @@ import pandas as pd
 from abm.files import read_text, read_toml
 from abm.model import DEFAULT_HOUSEHOLDS
 from abm.outputs import staged_folder
-from abm.parameters import parse_number, registry
+from abm.parameters import Parameter, parse_number, registry
 from calibration.abc import weighted_quantiles
 from calibration.mapping import MODULES, compare, comparisons, load_map
 from calibration.observed import ObservedDataError, load_observed
@@ -29,6 +29,57 @@ SCORED_ROLES = ("fit", "proxy", "check")
 FITTED_ROLES = ("fit", "proxy")
 
 
+def read_posterior(path: Path | str) -> pd.DataFrame:
+    """A weighted posterior sample (``.csv``: a ``weight`` column and one column per registry parameter).
+
+    Every cell must be a number, every value inside its parameter's range and the weights
+    non-negative and not all zero; every problem of the file is reported at once, naming it.
+    """
+    path = Path(path)
+    text = read_text(path, ObservedDataError, "posterior sample")
+    try:
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise ObservedDataError(f"{path}: the file is empty; expected a header with 'weight' and names") from None
+    except pd.errors.ParserError as err:
+        raise ObservedDataError(f"{path}: cannot be read as CSV: {err}") from None
+    if "weight" not in table.columns:
+        raise ObservedDataError(f"{path}: a posterior sample needs a 'weight' column")
+    if table.empty:
+        raise ObservedDataError(f"{path}: the posterior sample has no rows")
+    reg = registry()
+    columns, problems = {}, []
+    for column in table.columns:
+        if column != "weight" and column not in reg:
+            problems.append(f"'{column}' is not in the parameter registry")
+            continue
+        try:
+            values = np.array([parse_number(v) for v in table[column]], dtype=float)
+        except ValueError:
+            problems.append(f"column '{column}' holds a value that is not a number")
+            continue
+        if column != "weight":
+            bad = [v for v in values if _problem(reg[column], v, path)]
+            if bad:
+                problems.append(_problem(reg[column], bad[0], path) + f" ({len(bad)} row(s))")
+        columns[column] = values
+    w = columns.get("weight")
+    if w is not None and (not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0):
+        problems.append("weights must be finite, non-negative and not all zero")
+    if problems:
+        raise ObservedDataError(f"{path}:\n  " + "\n  ".join(problems))
+    return pd.DataFrame(columns)
+
+
+def _problem(param: Parameter, value: object, path: Path) -> str:
+    """Why ``value`` is not allowed for ``param`` (the registry's message without the path), or ''."""
+    try:
+        param.check(value, str(path))
+    except ValueError as err:
+        return str(err).removeprefix(f"{path}: ")
+    return ""
+
+
 def read_parameters(path: Path | str) -> dict[str, float]:
     """Parameter values from a calibration file (``[point_estimate]``), a scenario file
     (``[parameters]``) or a posterior sample (``.csv``: weighted medians).
@@ -37,49 +88,23 @@ def read_parameters(path: Path | str) -> dict[str, float]:
     file is reported at once, naming the file.
     """
     path = Path(path)
-    what = "posterior sample" if path.suffix == ".csv" else "parameter file"
-    reg = registry()
     if path.suffix == ".csv":
-        text = read_text(path, ObservedDataError, what)
-        try:
-            table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-        except pd.errors.EmptyDataError:
-            raise ObservedDataError(f"{path}: the file is empty; expected a header with 'weight' and names") from None
-        except pd.errors.ParserError as err:
-            raise ObservedDataError(f"{path}: cannot be read as CSV: {err}") from None
-        if "weight" not in table.columns:
-            raise ObservedDataError(f"{path}: a posterior sample needs a 'weight' column")
-        if table.empty:
-            raise ObservedDataError(f"{path}: the posterior sample has no rows")
-        columns, problems = {}, []
-        for column in table.columns:
-            try:
-                columns[column] = np.array([parse_number(v) for v in table[column]], dtype=float)
-            except ValueError:
-                problems.append(f"column '{column}' holds a value that is not a number")
-        if problems:
-            raise ObservedDataError(f"{path}: " + "; ".join(problems))
-        w = columns.pop("weight")
-        if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
-            raise ObservedDataError(f"{path}: weights must be finite, non-negative and not all zero")
-        values: dict[str, object] = {c: weighted_quantiles(v, w, [0.5])[0] for c, v in columns.items()}
-    else:
-        data, _ = read_toml(path, ObservedDataError, what)
-        values = data.get("point_estimate", data.get("parameters"))
-        if not isinstance(values, dict):
-            raise ObservedDataError(f"{path}: needs a [point_estimate] or [parameters] table")
-    checked, problems = {}, []
-    for name, value in values.items():
-        if name not in reg:
-            problems.append(f"'{name}' is not in the parameter registry")
-            continue
-        try:
-            checked[name] = reg[name].check(value, str(path))
-        except ValueError as err:
-            problems.append(str(err).removeprefix(f"{path}: "))
+        sample = read_posterior(path)
+        w = sample.pop("weight").to_numpy()
+        return {c: float(weighted_quantiles(sample[c].to_numpy(), w, [0.5])[0]) for c in sample.columns}
+    data, _ = read_toml(path, ObservedDataError, "parameter file")
+    values = data.get("point_estimate", data.get("parameters"))
+    if not isinstance(values, dict):
+        raise ObservedDataError(f"{path}: needs a [point_estimate] or [parameters] table")
+    reg = registry()
+    problems = [
+        f"'{name}' is not in the parameter registry" if name not in reg else _problem(reg[name], value, path)
+        for name, value in values.items()
+    ]
+    problems = [p for p in problems if p]
     if problems:
         raise ObservedDataError(f"{path}:\n  " + "\n  ".join(problems))
-    return checked
+    return {name: reg[name].check(value, str(path)) for name, value in values.items()}
 
 
 def _counts(module: str, rows: pd.DataFrame) -> dict[str, object]:

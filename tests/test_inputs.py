@@ -434,3 +434,22 @@ def test_shipped_calibration_files_read_as_parameters():
     medians = read_parameters(posterior_file())
     assert set(point) <= set(medians)
     assert all(registry()[name].low <= value <= registry()[name].high for name, value in medians.items())
+
+
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        ("ev_subsidy\n1000\n", "needs a 'weight' column"),
+        ("weight,ev_subsidy\n1,x\n", "column 'ev_subsidy' holds a value that is not a number"),
+        ("weight,ev_subsidy\n1,99999999\n", "out of range"),
+        ("weight,no_such_parameter\n1,1\n", "'no_such_parameter' is not in the parameter registry"),
+    ],
+)
+def test_predict_refuses_a_bad_posterior_naming_it_before_any_work(tmp_path, capsys, body, match):
+    path = tmp_path / "posterior.csv"
+    path.write_text(body, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["predict", "--posterior", str(path), "--members", "2", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert match in err and "posterior.csv" in err and "Traceback" not in err
+    assert not out.exists()
