@@ -367,8 +367,25 @@ def prepare(spec: ExperimentSpec, out: Path) -> list[RunTask]:
     )
     if design["run_id"].duplicated().any():
         raise SweepError(f"{spec.origin}: two runs of the design are identical; vary the design or the seeds")
+    _refuse_changed_runs(out, set(design["run_id"]))
     _atomic_csv(design, out / "design.csv")
     return runs
+
+
+def _refuse_changed_runs(out: Path, run_ids: set[str]) -> None:
+    """Refuse to resume a folder whose finished runs are no longer runs of its spec.
+
+    The same spec gives other runs when the model or its sampling changed since the folder
+    was started (a run's id hashes its resolved settings, seed and the package version);
+    resuming would mix the two sets, so the folder is left as it is.
+    """
+    orphans = finished_runs(out) - run_ids
+    if orphans:
+        raise SweepError(
+            f"{out}: {len(orphans)} finished run(s) are not runs of this spec as this version of suqian-abm "
+            "draws it (the model or its sampling changed since the folder was started); "
+            "choose another --out to run the spec again"
+        )
 
 
 def _results(pool: Executor, todo: list[RunTask]) -> Iterator[tuple[RunTask, Future[bytes]]]:

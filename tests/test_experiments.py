@@ -385,3 +385,18 @@ def test_an_analysis_folder_from_before_markers_is_replaced_but_not_one_holding_
     with pytest.raises(OutputError, match="not written by suqian-abm"):
         analyse(out)
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_folder_whose_finished_runs_the_spec_no_longer_draws_is_refused(sequential, tmp_path):
+    """Resuming would mix runs of two versions of the design: the folder is refused and left as it was."""
+    import shutil
+
+    spec, out, _ = sequential
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    some = sorted((copy / "results").glob("part-*.parquet"))[0]
+    shutil.copy(some, copy / "results" / "part-0123456789abcdef.parquet")  # a run of an earlier design
+    before = sorted(p.name for p in (copy / "results").iterdir())
+    with pytest.raises(SweepError, match="1 finished run.*not runs of this spec"):
+        sweep(spec, copy, workers=0, progress=False)
+    assert sorted(p.name for p in (copy / "results").iterdir()) == before
