@@ -17,6 +17,7 @@ if "--multiprocessing-fork" in sys.argv:  # a worker process this command spawne
 from abm import __version__
 from abm.model import DEFAULT_HOUSEHOLDS
 from abm.outputs import OutputError
+from abm.parameter_listing import groups
 from abm.parameters import ParameterValueError, RegistryError, registry
 from abm.population import check_households
 from abm.scenario import ScenarioError, builtin_names, load_scenario, parse_assignments
@@ -278,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     params.add_argument(
         "--group",
         metavar="GROUP",
-        help=f"only this group, ignoring case; groups: {', '.join(sorted({p.group for p in registry().values()}))}",
+        help=f"only this group, ignoring case; groups: {', '.join(groups(registry().values()))}",
     )
     params.add_argument(
         "--name",
@@ -338,9 +339,13 @@ def _parameters(args: argparse.Namespace) -> int:
     return 0
 
 
-def _workers(requested: int | None) -> int:
+def _check_workers(requested: int | None) -> None:
     if requested is not None and requested > MAX_WORKERS:
         raise ValueError(f"--workers must be at most {MAX_WORKERS}, got {requested}")
+
+
+def _workers(requested: int | None) -> int:
+    _check_workers(requested)
     return requested if requested else max(1, os.cpu_count() or 1)
 
 
@@ -445,8 +450,7 @@ def _sweep(args: argparse.Namespace) -> int:
     from experiments.runner import check_sweep_folder, sweep
     from experiments.spec import load_spec
 
-    if args.workers is not None and args.workers > MAX_WORKERS:
-        raise ValueError(f"--workers must be at most {MAX_WORKERS}, got {args.workers}")
+    _check_workers(args.workers)
     _step("checking the output folder")
     check_sweep_folder(args.out)
     _step("reading the spec")

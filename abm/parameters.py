@@ -239,12 +239,7 @@ def registry() -> Registry:
 
 
 def parameter_table(kind: str | None = None) -> str:
-    """The registry as a markdown table (for docs)."""
-    lines = ["| name | kind | unit | default | range | source |", "|---|---|---|---|---|---|"]
-    for p in registry().values():
-        if kind is not None and p.kind != kind:
-            continue
-        rng = f"{p.low:g} to {p.high:g}" if p.adjustable else "fixed"
-        source = p.source.replace("|", "/")
-        lines.append(f"| `{p.name}` | {p.kind} | {p.unit} | {p.default:g} | {rng} | {source} |")
-    return "\n".join(lines)
+    """The registry (or one ``kind`` of it) as a markdown table (for docs)."""
+    from abm.parameter_listing import markdown_table, select  # it builds on this module
+
+    return markdown_table(select(registry().values(), kind=kind))
