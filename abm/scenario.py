@@ -69,7 +69,11 @@ def name_problem(value: object, key: str, where: str) -> str | None:
 
 
 def flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, object]:
-    """Nested tables as dotted names: ``{"a": {"b": 1}}`` becomes ``{"a.b": 1}``."""
+    """Nested tables as dotted names: ``{"a": {"b": 1}}`` becomes ``{"a.b": 1}``.
+
+    A name written twice, once quoted (``"a.b" = 1``) and once as a table (``[x.a] b = 2``),
+    raises ScenarioError rather than letting one silently win.
+    """
     flat: dict[str, object] = {}
     stack = [(prefix, table)]
     while stack:
@@ -78,6 +82,8 @@ def flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, object]:
             name = f"{head}{key}"
             if isinstance(value, Mapping) and value:
                 stack.append((f"{name}.", value))
+            elif name in flat:
+                raise ScenarioError(f"'{name}' is given twice (as a quoted dotted key and as a table); give it once")
             else:
                 flat[name] = value
     return flat
@@ -212,7 +218,12 @@ def parse_scenario(data: Mapping[str, object], origin: str, calibrated: bool = T
         if not isinstance(table, Mapping):
             problems.append(f"{origin}: [{section}] must be a table of name = number, got {show(table)}")
             continue
-        for key, value in flatten(table).items():
+        try:
+            flat = flatten(table)
+        except ScenarioError as err:
+            problems.append(f"{origin} [{section}]: {err}")
+            continue
+        for key, value in flat.items():
             try:
                 settings[key] = _check(reg, key, value, f"{origin} [{section}]", section)
             except ScenarioError as err:

@@ -385,7 +385,11 @@ def parse_spec(data: Mapping[str, object], origin: str, text: str = "") -> Exper
     if not isinstance(table, Mapping):
         problems.add(origin, f"[factors] must be a table of name = [low, high], got {show(table)}")
         table = {}
-    flat = flatten(table)
+    try:
+        flat = flatten(table)
+    except ScenarioError as err:
+        problems.add(f"{origin} [factors]", str(err))
+        flat = {}
     factors = tuple(f for f in (_factor(k, v, problems) for k, v in flat.items()) if f is not None)
     if kind != "replications" and not flat:
         problems.add(origin, f"a {kind} design needs at least one entry in [factors]")

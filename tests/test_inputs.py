@@ -453,3 +453,14 @@ def test_predict_refuses_a_bad_posterior_naming_it_before_any_work(tmp_path, cap
     err = capsys.readouterr().err
     assert match in err and "posterior.csv" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_a_dotted_name_given_both_quoted_and_as_a_table_is_refused(tmp_path):
+    path = tmp_path / "twice.toml"
+    path.write_text(
+        '[parameters]\n"industry_share_2020.textiles_chemical_fibre" = 0.17\n'
+        "[parameters.industry_share_2020]\ntextiles_chemical_fibre = 0.17\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError, match=r"twice\.toml \[parameters\].*given twice"):
+        load_scenario(path)
