@@ -6,13 +6,9 @@ import argparse
 import contextlib
 import os
 import re
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
-if "--multiprocessing-fork" in sys.argv:  # a worker process this command spawned, importing it as its main module
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the command reports and stops
 
 from abm import __version__
 from abm.model import DEFAULT_HOUSEHOLDS
@@ -49,25 +45,6 @@ def _step(doing: str) -> None:
 
 def _written(out: Path) -> None:
     _Step.written = out
-
-
-def _ignore_ctrl_c() -> None:
-    with contextlib.suppress(ValueError):  # only the main thread may set it
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-_FORK_HOOK: list[bool] = []
-
-
-def _workers_ignore_ctrl_c() -> None:
-    """Worker processes forked from this one ignore Ctrl-C (spawned ones: see the top of this module).
-
-    Ctrl-C reaches every process of the terminal's group; a worker that took it would print
-    a traceback. This process alone reports it, and its pools stop their workers.
-    """
-    if not _FORK_HOOK and hasattr(os, "register_at_fork"):
-        os.register_at_fork(after_in_child=_ignore_ctrl_c)
-        _FORK_HOOK.append(True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -302,7 +279,7 @@ def _run(args: argparse.Namespace) -> int:
     check_households(args.households)
     _step("checking the output folder")
     out = args.out if args.out is not None else default_run_folder(scenario.name, args.seed)
-    check_output(out, args.overwrite)
+    check_output(out, args.overwrite, kind="run")
     _step("running the model")
     result = run(scenario, seed=args.seed, households=args.households)
     _step("writing the output folder")
@@ -355,7 +332,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     check_households(args.households)
     _step("checking the output folder")
-    check_output(args.out, args.overwrite)
+    check_output(args.out, args.overwrite, kind="validation")
     _step("reading the parameters")
     params = read_parameters(args.params) if args.params else None
     _step("reading the observed data")
@@ -374,11 +351,12 @@ def _calibrate(args: argparse.Namespace) -> int:
     from abm.calibrated import calibration_dir
     from abm.outputs import check_output, check_writable
     from calibration.abc import Budget
-    from calibration.workflow import Settings, calibrate, write_calibration
+    from calibration.workflow import Settings, adopt_calibration, calibrate, write_calibration
+    from experiments.runner import forked_children_ignore_ctrl_c
 
     check_households(args.households)
     _step("checking the output folder")
-    check_output(args.out, args.overwrite)
+    check_output(args.out, args.overwrite, kind="calibration")
     if args.adopt:
         check_writable(calibration_dir(), what="the default calibration")
     budget = Budget.quick() if args.quick else Budget()
@@ -402,10 +380,14 @@ def _calibrate(args: argparse.Namespace) -> int:
         command="suqian-abm " + shlex.join(sys.argv[1:] if sys.argv[0].endswith("suqian-abm") else ["calibrate"]),
     )
     _step("calibrating")
-    result = calibrate(settings)
+    with forked_children_ignore_ctrl_c():  # pyabc forks its workers at every generation
+        result = calibrate(settings)
     _step("writing the output folder")
-    write_calibration(result, args.out, overwrite=args.overwrite, adopt=args.adopt)
+    write_calibration(result, args.out, overwrite=args.overwrite)
     _written(args.out)
+    if args.adopt:
+        _step("installing the default calibration")
+        adopt_calibration(args.out)
     print(result.fit.summary()[["parameter", "posterior_median", "posterior_q05", "posterior_q95", "contraction"]]
           .to_string(index=False, float_format=lambda v: f"{v:.4g}"))  # fmt: skip
     for p in result.projections:
@@ -422,7 +404,7 @@ def _predict(args: argparse.Namespace) -> int:
 
     check_households(args.households)
     _step("checking the output folder")
-    check_output(args.out, args.overwrite)
+    check_output(args.out, args.overwrite, kind="projection")
     workers = _workers(args.workers)
     _step("reading the posterior sample")
     path = args.posterior or posterior_file()
@@ -536,7 +518,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     status 130; a closed pipe on stdout (``suqian-abm parameters | head``) quietly, status 141.
     """
     _Step.doing, _Step.written = "starting", None
-    _workers_ignore_ctrl_c()
     try:
         args = build_parser().parse_args(argv)
         status = _command(args)

@@ -3,16 +3,20 @@
 Files are written into a hidden staging folder beside the target and moved into place
 only when the block that writes them succeeds, so a failed or interrupted command never
 leaves a half-written output folder. Every folder written this way holds a small marker
-file, ``.suqian-abm``; ``overwrite`` replaces only a folder with that marker (or an empty
-one), and never a file, the working folder or one above it, the home folder or a
-filesystem root. The replacement is atomic: the old folder goes only once the new one is
-complete.
+file, ``.suqian-abm``, which also names the kind of output (``kind: run``, see
+:data:`KINDS`; a sweep folder says ``kind: sweep``). ``overwrite`` replaces only a folder
+with that marker and of the same kind, an empty one, or a folder written before markers
+existed that holds nothing but the files its kind writes (see :func:`adoptable`); never a
+file, the working folder or one above it, the home folder or a filesystem root. The
+replacement is atomic: the old folder goes only once the new one is complete.
 
-Staging folders are named ``.<name>.suqian-abm-<host>-<pid>-<random>.staging`` (and
-``.old`` while an old folder is swapped out). One left behind by a killed process is
-tidied by the next write to the same place (an old folder put back if nothing took its
-place, anything else removed), once its name, its marker and its dead process show that
-the tool made it and nobody is using it.
+Staging folders are named ``.<name>.suqian-abm-<id>-<host>-<pid>-<random>.staging`` (and
+``.old`` while an old folder is swapped out): ``<name>`` is the target's name cut to
+:data:`NAME_BYTES` bytes, ``<id>`` a hash of the whole name, so targets whose names start
+alike never claim each other's folders. One left behind by a killed process is tidied by
+the next write to the same place (an old folder put back if nothing took its place,
+anything else removed), once its name, its marker and its dead process show that the tool
+made it and nobody is using it.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import shutil
 import socket
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,8 +44,51 @@ MARKER_TEXT = (
     "`--overwrite` replaces a folder only if it holds this file; remove it to protect the folder.\n"
 )
 FILES = ("trajectory.csv", "scorecard.csv", "manifest.json", "emissions.png", MARKER)
-NAME_CHARS = 80  # of the target's name in a staging folder's name
+NAME_CHARS = 80  # of a scenario's name in a default folder name (and, before name hashes, in staging names)
+NAME_BYTES = 150  # of the target's name in a staging folder's name, in UTF-8 bytes
+NAME_MAX = 255  # bytes in one file name on common filesystems
 UNSAFE = re.compile(r"[^\w.-]+")
+SWEEP = "sweep"
+BOOT_ID = Path("/proc/sys/kernel/random/boot_id")  # differs between machines of the same name
+PID_SPACE = "/proc/self/ns/pid"  # differs between containers of the same name on one machine
+
+
+@dataclass(frozen=True)
+class OutputKind:
+    """What one kind of output folder holds: the names it writes, and those that identify it.
+
+    ``signature`` lists alternatives; a folder shows the kind if it holds every file of one of them.
+    """
+
+    files: re.Pattern[str]
+    signature: tuple[tuple[str, ...], ...]
+
+
+KINDS = {
+    "run": OutputKind(
+        re.compile(r"trajectory\.csv|scorecard\.csv|manifest\.json|emissions\.png"),
+        (("manifest.json", "trajectory.csv"),),
+    ),
+    "validation": OutputKind(re.compile(r"validation\.csv|summary\.csv|not_compared\.csv"), (("validation.csv",),)),
+    "calibration": OutputKind(
+        re.compile(
+            r"(posterior|parameters)(_until_[0-9]+)?\.csv|calibration\.toml|generations\.csv|fit\.csv"
+            r"|time_split\.csv|scores\.csv|projection(_members)?\.csv|(fit|posterior|peak_year)\.png|report\.md"
+        ),
+        (("calibration.toml",),),
+    ),
+    "projection": OutputKind(
+        re.compile(r"members\.csv|emissions\.csv|peak_years\.csv|summary\.csv|projection\.png"),
+        (("members.csv", "summary.csv"),),
+    ),
+    "analysis": OutputKind(
+        re.compile(
+            r"(runs|bands|peaks|peak_years|sobol|morris|prim)\.csv|summary\.md"
+            r"|(fan|peak_year|scenarios|sensitivity)\.png"
+        ),
+        (("summary.md",), ("runs.csv",)),
+    ),
+}
 
 
 class OutputError(OSError):
@@ -76,6 +124,59 @@ def is_tool_folder(folder: Path) -> bool:
         return False
 
 
+def marker_text(kind: str | None = None) -> str:
+    """The marker file's text, naming ``kind`` (a key of :data:`KINDS`, or ``sweep``) on its last line."""
+    return MARKER_TEXT + (f"kind: {kind}\n" if kind else "")
+
+
+def marked_kind(folder: Path) -> str | None:
+    """The kind ``folder``'s marker names; ``""`` for a marker written before markers named one; None if no marker."""
+    if not is_tool_folder(folder):
+        return None
+    try:
+        with open(folder / MARKER, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read(4096).splitlines()
+    except OSError:
+        return None
+    kinds = [line.removeprefix("kind: ").strip() for line in lines[1:] if line.startswith("kind: ")]
+    return kinds[0] if kinds else ""
+
+
+def has_sweep_layout(folder: Path) -> bool:
+    """True if ``folder`` holds what every sweep writes: spec.toml, design.csv and a results folder."""
+    return (folder / "spec.toml").is_file() and (folder / "design.csv").is_file() and (folder / "results").is_dir()
+
+
+def folder_kind(folder: Path) -> str | None:
+    """The kind of output in ``folder``: as its marker says, else ``sweep`` if it has a sweep's layout (sweeps
+    from before markers named a kind); ``""`` for a marked output of unknown kind; None for anything else."""
+    kind = marked_kind(folder)
+    if not kind and has_sweep_layout(folder):
+        return SWEEP
+    return kind
+
+
+def adoptable(folder: Path, kind: str | None = None) -> bool:
+    """True if ``folder`` is an output of ``kind`` (of any kind if None) written before folders held the marker.
+
+    It must hold something, nothing but regular files, only names that kind writes, and the
+    files that identify it (see :data:`KINDS`); anything else keeps it protected.
+    """
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return False
+    if not entries or any(e.is_symlink() or not e.is_file() for e in entries):
+        return False
+    present = {e.name for e in entries}
+    for spec in [KINDS[kind]] if kind else KINDS.values():
+        if all(spec.files.fullmatch(n) for n in present) and any(set(s) <= present for s in spec.signature):
+            return True
+    return False
+
+
 def _protected(path: Path) -> str | None:
     """Why ``path`` (absolute, resolved) must never be replaced, or None."""
     if path.parent == path:
@@ -100,31 +201,67 @@ def _nearest_existing(path: Path) -> Path:
     return Path(path.anchor)
 
 
-def check_output(out: Path, overwrite: bool = False) -> Path:
+def _an(kind: str) -> str:
+    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
+
+
+def check_name(out: Path) -> None:
+    """Refuse a folder name too long for the filesystem, in bytes, or that the filesystem cannot encode."""
+    try:
+        size = len(os.fsencode(out.name))
+        staging = len(os.fsencode(_staging_path(out, "staging").name))
+    except UnicodeEncodeError:
+        raise OutputError(
+            f"{out}: the folder name cannot be written on this filesystem; choose another --out"
+        ) from None
+    if max(size, staging) > NAME_MAX:
+        raise OutputError(
+            f"{out}: the folder name is {size} bytes long (UTF-8); a name may have at most {NAME_MAX}; "
+            "choose a shorter --out"
+        )
+
+
+def check_output(out: Path, overwrite: bool = False, kind: str | None = None, advice: str | None = None) -> Path:
     """Refuse, before any work is done, an output folder that :func:`staged_folder` would refuse or could not write.
 
+    ``kind`` is the kind of output to be written (a key of :data:`KINDS`; None: unnamed).
     Staging folders left there by a killed process are tidied first (see
-    :func:`remove_stale_staging`). Returns ``out`` as an absolute path. Raises :class:`OutputExistsError` if it exists and
-    ``overwrite`` is not asked for, and :class:`OutputError` if it is a file or a link, if
-    ``overwrite`` would replace something the tool did not write or must never replace,
-    or if its parent cannot be made or written.
+    :func:`remove_stale_staging`). Returns ``out`` as an absolute path. Raises
+    :class:`OutputExistsError` if it exists and ``overwrite`` is not asked for, and
+    :class:`OutputError` if its name is too long, if it is a file or a link, if ``overwrite``
+    would replace something the tool did not write, an output of another kind or a sweep,
+    or something it must never replace, or if its parent cannot be made or written.
+    ``advice`` replaces the usual way out ("choose another --out") at the end of a message.
     """
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"unknown kind of output {kind!r}; one of {', '.join(KINDS)}")
     out = Path(os.path.abspath(out))
+    check_name(out)
     remove_stale_staging(out)
+    other = advice or "choose another --out"
     if out.is_symlink():
-        raise OutputError(f"{out} is a symbolic link; choose another --out")
+        raise OutputError(f"{out} is a symbolic link; {other}")
     if out.exists():
         if not out.is_dir():
-            raise OutputError(f"{out} is a file, not a folder; choose another --out")
+            raise OutputError(f"{out} is a file, not a folder; {other}")
         if not overwrite:
-            raise OutputExistsError(f"output folder {out} exists; choose another --out or pass --overwrite")
+            raise OutputExistsError(
+                f"output folder {out} exists; {advice or 'choose another --out or pass --overwrite'}"
+            )
         reason = _protected(out.resolve())
         if reason:
-            raise OutputError(f"{out} is {reason}; --overwrite replaces only an output folder; choose another --out")
-        if not is_tool_folder(out) and any(out.iterdir()):
+            raise OutputError(f"{out} is {reason}; --overwrite replaces only an output folder; {other}")
+        found = folder_kind(out)
+        if found == SWEEP or (found and kind and found != kind):
+            writes = _an(kind) if kind else "another kind of"
+            raise OutputError(
+                f"{out} holds {_an(found)} output and this command writes {writes} output; "
+                f"--overwrite replaces only an output of the same kind; {other}"
+            )
+        if found is None and any(out.iterdir()) and not adoptable(out, kind):
             raise OutputError(
                 f"{out} exists and was not written by suqian-abm (no {MARKER} file in it); "
-                "choose another --out or remove it yourself"
+                f"{advice or 'choose another --out or remove it yourself'}"
             )
     check_writable(out.parent, what=str(out))
     return out
@@ -145,17 +282,44 @@ def check_writable(folder: Path, what: str | None = None) -> None:
 
 
 def _host() -> str:
-    return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+    """This machine, as 8 hex digits: its name, and where the system has them its boot id and its process-id
+    namespace, so that a process id is only ever checked in the space it belongs to."""
+    parts = [socket.gethostname()]
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        parts.append(BOOT_ID.read_text(encoding="ascii").strip())
+    with contextlib.suppress(OSError):
+        parts.append(os.readlink(PID_SPACE))
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "replace")).hexdigest()[:8]
 
 
-def _staging_pattern(out: Path) -> re.Pattern[str]:
-    name = re.escape(out.name[:NAME_CHARS])
-    return re.compile(rf"\.{name}\.suqian-abm-(?P<host>[0-9a-f]{{8}})-(?P<pid>[0-9]+)-[0-9a-f]{{8}}\.(staging|old)")
+def _cut(name: str, limit: int = NAME_BYTES) -> str:
+    """``name`` cut at a character to at most ``limit`` bytes as the filesystem encodes it."""
+    size = 0
+    for i, char in enumerate(name):
+        size += len(os.fsencode(char))
+        if size > limit:
+            return name[:i]
+    return name
 
 
-def _staging_path(out: Path, kind: str) -> Path:
+def _name_id(name: str) -> str:
+    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def _staging_patterns(out: Path) -> list[re.Pattern[str]]:
+    """Names of staging folders for ``out``: with the hash of its whole name, and for a short name (never cut)
+    also as earlier versions named them."""
+    tail = r"-(?P<host>[0-9a-f]{8})-(?P<pid>[0-9]+)-[0-9a-f]{8}\.(staging|old)"
+    patterns = [re.compile(rf"\.{re.escape(_cut(out.name))}\.suqian-abm-{_name_id(out.name)}{tail}")]
+    if len(out.name) < NAME_CHARS:
+        patterns.append(re.compile(rf"\.{re.escape(out.name)}\.suqian-abm{tail}"))
+    return patterns
+
+
+def _staging_path(out: Path, suffix: str) -> Path:
     token = secrets.token_hex(4)
-    return out.parent / f".{out.name[:NAME_CHARS]}.suqian-abm-{_host()}-{os.getpid()}-{token}.{kind}"
+    name = f".{_cut(out.name)}.suqian-abm-{_name_id(out.name)}-{_host()}-{os.getpid()}-{token}.{suffix}"
+    return out.parent / name
 
 
 def _alive(pid: int) -> bool:
@@ -175,7 +339,7 @@ def stale_staging(out: Path) -> tuple[list[Path], list[Path]]:
     folder holding the marker, and its process (named in it) no longer runs on this host.
     """
     out = Path(os.path.abspath(out))
-    pattern = _staging_pattern(out)
+    patterns = _staging_patterns(out)
     removable, foreign = [], []
     try:
         entries = list(out.parent.iterdir())
@@ -183,7 +347,7 @@ def stale_staging(out: Path) -> tuple[list[Path], list[Path]]:
         return [], []
     here = _host()
     for entry in entries:
-        match = pattern.fullmatch(entry.name)
+        match = next(filter(None, (p.fullmatch(entry.name) for p in patterns)), None)
         if not match or not is_tool_folder(entry):
             continue
         pid = int(match["pid"])
@@ -228,24 +392,29 @@ def _make_parents(folder: Path) -> list[Path]:
 
 
 @contextlib.contextmanager
-def staged_folder(out: Path, overwrite: bool = False) -> Iterator[Path]:
+def staged_folder(
+    out: Path, overwrite: bool = False, kind: str | None = None, advice: str | None = None
+) -> Iterator[Path]:
     """A staging folder beside ``out`` to write into; it becomes ``out`` only if the block succeeds.
 
-    ``out`` is checked as :func:`check_output` does: an existing ``out`` is refused unless
-    ``overwrite``, and even then unless the tool wrote it (or it is empty). It is replaced
-    only once the new folder is complete; a failure or interruption leaves it, and
-    everything else, as it was (parents made for ``out`` are removed again).
+    ``out`` is checked as :func:`check_output` does with the same ``kind`` and ``advice``: an
+    existing ``out`` is refused unless ``overwrite``, and even then unless the tool wrote it
+    as an output of this kind (or it is empty, or an output of this kind from before
+    markers). It is replaced only once the new folder is complete; a failure or interruption
+    leaves it, and everything else, as it was (parents made for ``out`` are removed again).
     """
-    out = check_output(out, overwrite)
+    out = check_output(out, overwrite, kind, advice)
     created = _make_parents(out.parent)
     staging = None
     try:
         staging = _staging_path(out, "staging")
         staging.mkdir()
-        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        (staging / MARKER).write_text(marker_text(kind), encoding="utf-8")
         yield staging
-        check_output(out, overwrite)  # the place may have changed while the block ran
+        check_output(out, overwrite, kind, advice)  # the place may have changed while the block ran
         if out.exists():
+            if not is_tool_folder(out):  # empty, or adopted: marked, so that a swap cut short is put back
+                (out / MARKER).write_text(marker_text(kind), encoding="utf-8")
             backup = _staging_path(out, "old")
             out.rename(backup)
             try:
@@ -269,7 +438,7 @@ def write_outputs(result: RunResult, out: Path, overwrite: bool = False) -> Path
     """Write trajectory, scorecard, manifest and figure to ``out``; return ``out``."""
     from abm.figures import emissions_figure
 
-    with staged_folder(out, overwrite) as staging:
+    with staged_folder(out, overwrite, kind="run") as staging:
         result.trajectory.to_csv(staging / "trajectory.csv", index=False, float_format="%.10g")
         result.scorecard.to_csv(staging / "scorecard.csv", index=False, float_format="%.10g")
         (staging / "manifest.json").write_text(

@@ -215,7 +215,7 @@ def write_calibration(cal: Calibration, out: Path, overwrite: bool = False, adop
     """Write posterior, tables, figures and report to ``out`` (all or nothing); ``adopt`` installs it."""
     from calibration.report import write_figures, write_report
 
-    with staged_folder(out, overwrite) as tmp:
+    with staged_folder(out, overwrite, kind="calibration") as tmp:
         cal.fit.posterior.to_csv(tmp / "posterior.csv", index=False)
         cal.split_fit.posterior.to_csv(tmp / f"posterior_until_{cal.settings.split_year}.csv", index=False)
         (tmp / "calibration.toml").write_text(calibration_toml(cal), encoding="utf-8")

@@ -32,17 +32,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
 from abm.figures import draw_peak_years, peak_year_shares, save
-from abm.outputs import MARKER, MARKER_TEXT, is_tool_folder, staged_folder
+from abm.outputs import staged_folder
 from experiments.runner import SweepError, load_results
 
 HEADLINE = "co2_with_electricity"
 PEAK_BY = 2030
 OUTCOMES = ("peak_mt", "co2_2030", "peak_year")
 PRIM_THRESHOLD = 0.8
-ANALYSIS_FILES = frozenset(
-    {"runs.csv", "bands.csv", "peaks.csv", "peak_years.csv", "sobol.csv", "morris.csv", "prim.csv", "summary.md"}
-    | {"fan.png", "peak_year.png", "scenarios.png", "sensitivity.png"}
-)
 
 
 def run_outcomes(results: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
@@ -304,30 +300,22 @@ def analyse(out: Path) -> Path:
     meta_path = out / "experiment.json"
     if not meta_path.exists():
         raise SweepError(f"{out} is not a sweep folder (no experiment.json); run `suqian-abm sweep` first")
-    experiment = json.loads(meta_path.read_text(encoding="utf-8"))
+    try:
+        experiment = json.loads(meta_path.read_text(encoding="utf-8"))
+    except ValueError as err:  # not JSON, or not UTF-8
+        raise SweepError(
+            f"{meta_path}: not a sweep's experiment.json ({err}); run the sweep again to rewrite it"
+        ) from None
     design = pd.read_csv(out / "design.csv")
     results = load_results(out)
     runs = run_outcomes(results, design.rename(columns={"scenario": "scenario_ref"}))
     scenario_names = results.drop_duplicates("run_id").set_index("run_id")["scenario"]
     runs["scenario"] = runs["run_id"].map(scenario_names)
     target = out / "analysis"
-    _adopt_earlier_analysis(target)
-    with staged_folder(target, overwrite=True) as folder:
+    advice = f"move what you keep there elsewhere, then run `suqian-abm analyse {out}` again"
+    with staged_folder(target, overwrite=True, kind="analysis", advice=advice) as folder:
         _write_analysis(folder, experiment, design, runs, results)
     return target
-
-
-def _adopt_earlier_analysis(folder: Path) -> None:
-    """Mark an analysis folder written before folders carried the tool's marker, so it can be replaced.
-
-    Only a folder holding nothing but files an analysis writes is adopted; anything else in
-    it keeps the folder protected, and the staged writer then refuses to replace it.
-    """
-    if not folder.is_dir() or folder.is_symlink() or is_tool_folder(folder):
-        return
-    entries = list(folder.iterdir())
-    if entries and all(e.is_file() and not e.is_symlink() and e.name in ANALYSIS_FILES for e in entries):
-        (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
 
 
 def _write_analysis(

@@ -4,13 +4,15 @@ The runs of a spec go to an executor with the ``concurrent.futures`` interface: 
 default a Dask ``LocalCluster`` with one single-threaded worker process per core, or the
 cluster of an existing scheduler (``scheduler="tcp://host:8786"``), or this process
 (``workers=0``). Workers only compute; this process writes each result as soon as it
-arrives as ``results/part-<run_id>.parquet``, first under a hidden temporary name and
-then renamed, so a part is either complete or absent. Running the same spec into the same
+arrives as ``results/part-<run_id>.parquet``, first under a hidden temporary name
+(naming this machine and process: a later call removes it if that process is gone) and then
+renamed, so a part is either complete or absent. Running the same spec into the same
 folder again skips every run whose part exists: an interrupted sweep, or one that lost a
 worker, resumes where it stopped and loses no finished run. An interruption (Ctrl-C)
 closes the cluster quietly and raises :class:`SweepInterrupted`, which says how many runs
-are saved. A sweep starts only in a new or empty folder or in a sweep folder (one holding
-the tool's marker file, ``.suqian-abm``), never in a folder of other files.
+are saved. A sweep starts only in a new or empty folder or in a sweep folder (one whose
+marker file, ``.suqian-abm``, says ``kind: sweep``), never in a folder of other files or
+in another kind of output.
 
 Output folder::
 
@@ -42,7 +44,7 @@ from typing import Any
 
 import pandas as pd
 
-from abm.outputs import MARKER, MARKER_TEXT, is_tool_folder
+from abm.outputs import MARKER, SWEEP, _alive, _host, folder_kind, marked_kind, marker_text
 from abm.parameters import registry
 from abm.run import run
 from abm.scenario import load_scenario
@@ -115,9 +117,10 @@ def finished_runs(out: Path) -> set[str]:
 
 
 def write_part(out: Path, run_id: str, part: pd.DataFrame | bytes) -> None:
-    """Write one run's part (a frame or Parquet bytes) atomically: hidden temporary file, then rename."""
+    """Write one run's part (a frame or Parquet bytes) atomically: hidden temporary file
+    (``.<run_id>.<host>-<pid>.tmp``), then rename."""
     target = part_path(out, run_id)
-    tmp = target.parent / f".{run_id}.{os.getpid()}.tmp"
+    tmp = target.parent / f".{run_id}.{_host()}-{os.getpid()}.tmp"
     try:
         if isinstance(part, bytes):
             with open(tmp, "wb") as handle:
@@ -133,27 +136,21 @@ def write_part(out: Path, run_id: str, part: pd.DataFrame | bytes) -> None:
 
 
 def remove_stale_parts(out: Path) -> list[Path]:
-    """Remove half-written parts (``results/.<run_id>.<pid>.tmp``) whose writing process no longer runs."""
+    """Remove half-written parts (``results/.<run_id>.<host>-<pid>.tmp``) whose writing process no longer runs.
+
+    Only parts written on this machine count: another machine's process ids say nothing here.
+    """
     removed = []
+    here = _host()
     for path in (out / RESULTS).glob(".*.tmp"):
-        match = re.fullmatch(r"\.[^.]+\.(?P<pid>[0-9]+)\.tmp", path.name)
-        if match is None or not path.is_file() or path.is_symlink():
+        match = re.fullmatch(r"\.[^.]+\.(?P<host>[0-9a-f]{8})-(?P<pid>[0-9]+)\.tmp", path.name)
+        if match is None or match["host"] != here or not path.is_file() or path.is_symlink():
             continue
         pid = int(match["pid"])
         if pid == os.getpid() or not _alive(pid):
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True
-    return True
 
 
 def _atomic_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -211,6 +208,35 @@ def children_ignore_ctrl_c() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+_FORKS_IGNORE: list[bool] = []  # while not empty, processes forked from this one ignore Ctrl-C
+_FORK_HOOK: list[bool] = []
+
+
+def _forked_child() -> None:
+    if _FORKS_IGNORE:
+        with contextlib.suppress(ValueError):  # only the main thread may set it
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def forked_children_ignore_ctrl_c() -> Iterator[None]:
+    """Processes forked from this one while the block runs ignore Ctrl-C; this process does not.
+
+    For a library that forks its workers while this process waits on them (pyabc's multicore
+    sampler forks at every generation), where :func:`children_ignore_ctrl_c` cannot wrap the
+    start alone. Python cannot unregister an at-fork hook, so one is registered once and acts
+    only inside this block.
+    """
+    if not _FORK_HOOK and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_forked_child)
+        _FORK_HOOK.append(True)
+    _FORKS_IGNORE.append(True)
+    try:
+        yield
+    finally:
+        _FORKS_IGNORE.pop()
 
 
 @contextlib.contextmanager
@@ -297,33 +323,38 @@ class Progress:
 
 
 def is_sweep_folder(folder: Path) -> bool:
-    """True if ``folder`` was written by a sweep: it holds the tool's marker, or (older sweeps)
-    spec.toml, design.csv and a results folder."""
-    if is_tool_folder(folder):
-        return True
-    return (folder / "spec.toml").is_file() and (folder / "design.csv").is_file() and (folder / RESULTS).is_dir()
+    """True if ``folder`` was written by a sweep: its marker says ``kind: sweep``, or (sweeps from before
+    markers named a kind) it holds spec.toml, design.csv and a results folder and no marker of another kind."""
+    return folder_kind(folder) == SWEEP
 
 
 def check_sweep_folder(out: Path) -> None:
-    """Refuse a place a sweep must not write into: a file, a link, or a folder of other files."""
+    """Refuse a place a sweep must not write into: a file, a link, another kind of output, or a folder of
+    other files."""
     if out.is_symlink():
         raise SweepError(f"{out} is a symbolic link; choose another --out")
     if out.exists() and not out.is_dir():
         raise SweepError(f"{out} is a file, not a folder; choose another --out")
     if out.is_dir() and any(out.iterdir()) and not is_sweep_folder(out):
-        raise SweepError(
-            f"{out} holds files that are not a sweep's (no {MARKER} file in it); "
-            "choose another --out, a new or empty folder"
-        )
+        kind = folder_kind(out)
+        what = f"a {kind} output of suqian-abm" if kind else f"files that are not a sweep's (no {MARKER} file in it)"
+        raise SweepError(f"{out} holds {what}, not a sweep's; choose another --out, a new or empty folder")
+
+
+def _mark_sweep(out: Path) -> None:
+    """Write the marker naming a sweep into ``out`` (a sweep folder), unless it holds one already."""
+    marker = out / MARKER
+    if not marker.exists() or marked_kind(out) == "":
+        tmp = out / f".{MARKER}.tmp"
+        tmp.write_text(marker_text(SWEEP), encoding="utf-8")
+        os.replace(tmp, marker)
 
 
 def prepare(spec: ExperimentSpec, out: Path) -> list[RunTask]:
     """Create the output folder (or check it holds this spec) and write spec.toml and design.csv."""
     check_sweep_folder(out)
     out.mkdir(parents=True, exist_ok=True)
-    marker = out / MARKER
-    if not marker.exists():
-        marker.write_text(MARKER_TEXT, encoding="utf-8")
+    _mark_sweep(out)
     (out / RESULTS).mkdir(exist_ok=True)
     remove_stale_parts(out)
     stored = out / "spec.toml"
@@ -417,7 +448,12 @@ def sweep(
     An interruption raises :class:`SweepInterrupted` once every finished run is saved
     and the executor is closed.
     """
-    runs = prepare(spec, out)
+    try:
+        runs = prepare(spec, out)
+    except KeyboardInterrupt:
+        raise KeyboardInterrupt(
+            f"interrupted while preparing the sweep folder {out}; run the same command to resume"
+        ) from None
     done_before = finished_runs(out)
     todo = [t for t in runs if t.run_id not in done_before]
     bar = Progress(len(runs), len(runs) - len(todo)) if progress else None

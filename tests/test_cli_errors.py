@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
@@ -157,6 +158,55 @@ def test_a_sweep_does_not_start_in_a_folder_of_other_files(tmp_path, capsys):
     assert "is a file" in one_error_line(capsys.readouterr().err)
 
 
+def test_a_run_over_a_sweep_folder_is_refused_and_a_sweep_over_a_run(tmp_path, capsys, no_simulation):
+    spec = tmp_path / "tiny.toml"
+    spec.write_text(TINY_SPEC, encoding="utf-8")
+    sweep = tmp_path / "sweep"
+    sweep.mkdir()
+    (sweep / MARKER).write_text(abm.outputs.marker_text("sweep"), encoding="utf-8")
+    (sweep / "spec.toml").write_text(TINY_SPEC, encoding="utf-8")
+    for command in (["run", "--households", "100"], ["validate", "--households", "100"], ["predict"]):
+        assert main([*command, "--out", str(sweep), "--overwrite"]) == 2
+        assert "holds a sweep output" in one_error_line(capsys.readouterr().err)
+    assert names(sweep) == sorted([MARKER, "spec.toml"])
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    (plan / MARKER).write_text(abm.outputs.marker_text("run"), encoding="utf-8")
+    (plan / "trajectory.csv").write_text("x", encoding="utf-8")
+    assert main(["sweep", str(spec), "--out", str(plan), "--workers", "0"]) == 2
+    assert "holds a run output of suqian-abm, not a sweep's" in one_error_line(capsys.readouterr().err)
+    assert names(plan) == sorted([MARKER, "trajectory.csv"])
+
+
+def test_overwrite_replaces_a_run_folder_written_before_markers(tmp_path, capsys):
+    out = tmp_path / "plan"
+    out.mkdir()
+    for name in FILES:
+        if name != MARKER:
+            (out / name).write_text("earlier", encoding="utf-8")
+    assert main(["run", "--households", "100", "--out", str(out), "--overwrite"]) == 0, capsys.readouterr().err
+    assert names(out) == sorted(FILES)
+    assert (out / "manifest.json").read_text(encoding="utf-8") != "earlier"
+
+
+@pytest.mark.parametrize(
+    ("command", "files"),
+    [
+        (["validate", "--households", "100"], ["validation.csv", "summary.csv"]),
+        (["calibrate", "--quick"], ["calibration.toml", "posterior.csv", "parameters_until_2019.csv", "report.md"]),
+    ],
+)
+def test_overwrite_takes_other_outputs_written_before_markers(tmp_path, no_simulation, command, files):
+    """The check before any work lets the folder through: the command gets as far as its work."""
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in files:
+        (out / name).write_text("earlier", encoding="utf-8")
+    with pytest.raises(AssertionError, match="the model ran"):
+        main([*command, "--out", str(out), "--overwrite"])
+    assert names(out) == sorted(files)
+
+
 # default folder from the scenario name -----------------------------------------------------
 
 
@@ -192,10 +242,11 @@ def test_a_scenario_file_naming_a_path_writes_nothing_outside_runs(tmp_path, cap
 
 
 def test_a_run_after_a_killed_one_clears_its_staging_folder(tmp_path, capsys):
-    """A SIGKILLed run leaves ``.NAME.suqian-abm-HOST-PID-RANDOM.staging``; the next run into the place removes it."""
+    """A SIGKILLed run leaves ``.NAME.suqian-abm-ID-HOST-PID-RANDOM.staging``; the next run into the place removes it."""
     out = tmp_path / "out"
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    left = tmp_path / f".out.suqian-abm-{abm.outputs._host()}-{int(gone.stdout)}-0badc0de.staging"
+    name_id, host = abm.outputs._name_id("out"), abm.outputs._host()
+    left = tmp_path / f".out.suqian-abm-{name_id}-{host}-{int(gone.stdout)}-0badc0de.staging"
     left.mkdir()
     (left / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     (left / "trajectory.csv").write_text("year,indi", encoding="utf-8")
@@ -303,6 +354,66 @@ def test_an_interrupted_command_says_so_in_one_line_and_writes_nothing(tmp_path,
     assert names(tmp_path) == []
 
 
+def test_an_interrupted_sweep_preparation_does_not_claim_nothing_was_written(tmp_path, capsys, monkeypatch):
+    import experiments.runner as runner
+
+    spec = tmp_path / "tiny.toml"
+    spec.write_text(TINY_SPEC, encoding="utf-8")
+    out = tmp_path / "sweep"
+
+    def interrupted(*args, **kwargs):  # the design is made after spec.toml and experiment.json are written
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "tasks", interrupted)
+    assert main(["sweep", str(spec), "--out", str(out), "--workers", "0"]) == 130
+    assert capsys.readouterr().err == (
+        f"interrupted while preparing the sweep folder {out}; run the same command to resume\n"
+    )
+    monkeypatch.undo()
+    assert main(["sweep", str(spec), "--out", str(out), "--workers", "0"]) == 0
+    assert len(names(out / "results")) == 8
+
+
+def test_an_interrupted_adoption_says_the_calibration_was_written(tmp_path, capsys, monkeypatch):
+    import abm.calibrated
+
+    monkeypatch.setattr(abm.calibrated, "calibration_dir", lambda: tmp_path / "installed")
+    monkeypatch.setattr(calibration.workflow, "calibrate", lambda settings: object())
+
+    def write(result, out, overwrite=False, adopt=False):  # writes, then installs when asked, as the real one
+        out.mkdir()
+        (out / "calibration.toml").write_text("x", encoding="utf-8")
+        if adopt:
+            calibration.workflow.adopt_calibration(out)
+
+    def interrupted(folder):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(calibration.workflow, "write_calibration", write)
+    monkeypatch.setattr(calibration.workflow, "adopt_calibration", interrupted)
+    out = tmp_path / "cal"
+    assert main(["calibrate", "--quick", "--adopt", "--out", str(out)]) == 130
+    assert capsys.readouterr().err == f"interrupted; the output was already written to {out}\n"
+
+
+def test_analyse_says_what_to_do_in_its_own_terms(tmp_path, capsys):
+    spec = tmp_path / "tiny.toml"
+    spec.write_text(TINY_SPEC, encoding="utf-8")
+    out = tmp_path / "sweep"
+    assert main(["sweep", str(spec), "--out", str(out), "--workers", "0"]) == 0
+    capsys.readouterr()
+    (out / "analysis").mkdir()
+    (out / "analysis" / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["analyse", str(out)]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert "not written by suqian-abm" in line and f"run `suqian-abm analyse {out}` again" in line
+    assert "--out" not in line
+    assert names(out / "analysis") == ["notes.txt"]
+    (out / "experiment.json").write_text('{"name": "tiny", ', encoding="utf-8")
+    assert main(["analyse", str(out)]) == 2
+    assert str(out / "experiment.json") in one_error_line(capsys.readouterr().err)
+
+
 def test_an_interrupted_analysis_says_so_in_one_line(tmp_path, capsys, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -344,18 +455,36 @@ def start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
 
 
 def ctrl_c(process: subprocess.Popen[str]) -> tuple[str, str]:
-    os.killpg(process.pid, signal.SIGINT)
-    return process.communicate(timeout=300)
+    """Ctrl-C to the command's group, unless it has ended already; what it then printed."""
+    with contextlib.suppress(ProcessLookupError):  # ended, and its workers too
+        os.killpg(process.pid, signal.SIGINT)
+    try:
+        return process.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise
 
 
 def test_ctrl_c_on_run_prints_one_line_and_leaves_nothing(tmp_path):
-    # the same entry point as the console script, announcing when it is about to call main
-    code = "import sys\nfrom abm.cli import main\nprint('ready', flush=True)\nsys.exit(main(sys.argv[1:]))"
+    """Ctrl-C while the model runs: the run is made to repeat the model until interrupted, and to say when it
+    starts, so the signal always lands inside it however fast the machine is."""
+    code = (
+        "import sys\n"
+        "import abm.run\n"
+        "from abm.cli import main\n"
+        "model = abm.run.run\n"
+        "def run(*args, **kwargs):\n"
+        "    print('running', flush=True)\n"
+        "    while True:\n"
+        "        model(*args, **kwargs)\n"
+        "abm.run.run = run\n"
+        "sys.exit(main(sys.argv[1:]))"
+    )
     out = tmp_path / "out"
-    process = start([sys.executable, "-c", code, "run", "--households", "200000", "--out", str(out)], tmp_path)
+    process = start([sys.executable, "-c", code, "run", "--households", "2000", "--out", str(out)], tmp_path)
     assert process.stdout is not None
-    assert process.stdout.readline() == "ready\n"
-    time.sleep(1.0)  # into the run, which takes many seconds at this size
+    assert process.stdout.readline() == "running\n"
     stdout, stderr = ctrl_c(process)
     assert process.returncode == 130, stderr
     assert stderr == "interrupted; nothing written\n"
@@ -365,8 +494,10 @@ def test_ctrl_c_on_run_prints_one_line_and_leaves_nothing(tmp_path):
 
 @pytest.mark.skipif(SCRIPT is None, reason="the suqian-abm console script is not installed")
 def test_ctrl_c_on_sweep_saves_finished_runs_and_the_same_command_resumes(tmp_path):
-    spec = tmp_path / "tiny.toml"
-    spec.write_text(TINY_SPEC, encoding="utf-8")
+    """Ctrl-C once the first run is saved: of 100 runs of one worker, some are saved and not all."""
+    total = 100
+    spec = tmp_path / "many.toml"
+    spec.write_text(TINY_SPEC.replace("replications = 4", f"replications = {total // 2}"), encoding="utf-8")
     out = tmp_path / "sweep"
     command = [str(SCRIPT), "sweep", str(spec), "--out", str(out), "--workers", "1"]
     process = start(command, tmp_path)
@@ -378,11 +509,12 @@ def test_ctrl_c_on_sweep_saves_finished_runs_and_the_same_command_resumes(tmp_pa
     assert process.returncode == 130, stderr
     lines = stderr.splitlines()
     message = re.fullmatch(
-        rf"interrupted: (\d+) of 8 runs saved in {re.escape(str(out))}; run the same command to resume", lines[-1]
+        rf"interrupted: (\d+) of {total} runs saved in {re.escape(str(out))}; run the same command to resume",
+        lines[-1],
     )
     assert message, stderr
     saved = int(message[1])
-    assert 1 <= saved < 8
+    assert 1 <= saved < total
     for line in lines[:-1]:  # what precedes it is the sweep's own progress, no tracebacks or Dask warnings
         assert line.startswith("[") or " runs on local Dask cluster" in line, stderr
     parts = names(out / "results")
@@ -390,30 +522,36 @@ def test_ctrl_c_on_sweep_saves_finished_runs_and_the_same_command_resumes(tmp_pa
 
     again = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
     assert again.returncode == 0, again.stderr
-    assert f"8 runs, {saved} already done, {8 - saved} made" in again.stdout
-    assert len(names(out / "results")) == 8
+    assert f"{total} runs, {saved} already done, {total - saved} made" in again.stdout
+    assert len(names(out / "results")) == total
 
 
 @pytest.mark.skipif(SCRIPT is None, reason="the suqian-abm console script is not installed")
 @pytest.mark.parametrize(
-    ("command", "progress_lines"),
+    "command",
     [
-        # a progress line at the first member and one 10 s later: by then both workers have started
-        (["predict", "--members", "60", "--workers", "2", "--households", "2000"], 2),
-        (["calibrate", "--quick", "--workers", "2", "--households", "200"], 1),
+        # every worker starts as the members are handed over, before the first progress line
+        ["predict", "--members", "1000", "--workers", "2", "--households", "2000"],
+        # the first progress line ends the first of many generations; pyabc forks its workers for each
+        ["calibrate", "--quick", "--workers", "2", "--households", "200"],
     ],
 )
-def test_ctrl_c_with_worker_processes_prints_one_line_and_leaves_nothing(tmp_path, command, progress_lines):
-    """Ctrl-C reaches the pool's processes too (spawned for projections, forked by pyabc): none prints a traceback."""
+def test_ctrl_c_with_worker_processes_prints_one_line_and_leaves_nothing(tmp_path, command):
+    """Ctrl-C reaches the pool's processes too (forked, on Linux, for projections and by pyabc's sampler at every
+    generation): none prints a traceback. Sent at the first progress line, long before the command could end;
+    should it have ended all the same, it must have ended well."""
     out = tmp_path / "out"
     process = start([str(SCRIPT), *command, "--out", str(out)], tmp_path)
     assert process.stderr is not None
     before = []
     for line in process.stderr:  # progress lines: the workers are at work
         before.append(line)
-        if sum(seen.startswith("[") for seen in before) == progress_lines:
+        if line.startswith("["):
             break
     _, stderr = ctrl_c(process)
+    if process.returncode == 0:
+        assert f"written to {out}" in _ and names(tmp_path) == ["out"], stderr
+        return
     assert process.returncode == 130, "".join(before) + stderr
     assert stderr.splitlines()[-1:] == ["interrupted; nothing written"], stderr
     assert "Traceback" not in stderr and "Error" not in stderr, stderr

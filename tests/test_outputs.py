@@ -41,7 +41,8 @@ def dead_pid() -> int:
 
 def staging_name(out: Path, pid: int, kind: str = "staging", host: str | None = None) -> Path:
     """A staging folder named the way the writer names one, as a killed process would leave it."""
-    return out.parent / f".{out.name}.suqian-abm-{host or outputs._host()}-{pid}-0123abcd.{kind}"
+    name_id = outputs._name_id(out.name)
+    return out.parent / f".{out.name}.suqian-abm-{name_id}-{host or outputs._host()}-{pid}-0123abcd.{kind}"
 
 
 def leave_staging(out: Path, pid: int, kind: str = "staging", host: str | None = None, marker: bool = True) -> Path:
@@ -263,6 +264,145 @@ def test_staging_folders_that_may_be_in_use_or_are_not_ours_are_left(tmp_path, c
         running.wait()
 
 
+def test_targets_whose_names_start_alike_never_claim_each_others_leftovers(tmp_path, monkeypatch):
+    """Default folders ``<long scenario name>-seed1`` and ``-seed2`` differ only at the end: the old folder
+    a killed write to seed1 left is put back as seed1, never taken (and replaced) as seed2."""
+    stem = "x" * 200
+    first, second = tmp_path / f"{stem}-seed1", tmp_path / f"{stem}-seed2"
+    dead = dead_pid()
+    with monkeypatch.context() as patched:
+        patched.setattr(outputs.os, "getpid", lambda: dead)
+        old = outputs._staging_path(first, "old")  # as the killed process named it
+    old.mkdir()
+    (old / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    (old / "result.txt").write_text("seed1", encoding="utf-8")
+    write_into(second, overwrite=True, text="seed2")
+    assert old.exists()
+    assert (second / "result.txt").read_text(encoding="utf-8") == "seed2"
+    with pytest.raises(OutputExistsError):
+        check_output(first)
+    assert (first / "result.txt").read_text(encoding="utf-8") == "seed1"
+    assert names(tmp_path) == sorted([first.name, second.name])
+
+
+def test_a_staging_folder_named_as_earlier_versions_named_one_is_still_tidied(tmp_path):
+    out = tmp_path / "out"
+    left = tmp_path / f".out.suqian-abm-{outputs._host()}-{dead_pid()}-0123abcd.staging"
+    left.mkdir()
+    (left / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    write_into(out)
+    assert names(tmp_path) == ["out"]
+
+
+def test_a_name_long_in_bytes_but_not_in_characters_is_written(tmp_path):
+    out = tmp_path / ("碳" * 75)  # 75 characters, 225 bytes: a legal name
+    write_into(out)
+    assert (out / "result.txt").read_text(encoding="utf-8") == "new"
+    assert names(tmp_path) == [out.name]
+
+
+def test_a_name_too_long_in_bytes_is_refused_before_any_work(tmp_path):
+    with pytest.raises(OutputError, match=r"270 bytes long.*at most 255"):
+        check_output(tmp_path / ("碳" * 90))
+    assert names(tmp_path) == []
+
+
+# kinds of output --------------------------------------------------------------------------
+
+
+EARLIER_OUTPUTS = {
+    "run": ["trajectory.csv", "scorecard.csv", "manifest.json", "emissions.png"],
+    "validation": ["validation.csv", "summary.csv"],
+    "calibration": ["calibration.toml", "posterior.csv", "posterior_until_2019.csv", "fit.png", "report.md"],
+    "projection": ["members.csv", "emissions.csv", "peak_years.csv", "summary.csv", "projection.png"],
+    "analysis": ["runs.csv", "bands.csv", "summary.md", "fan.png"],
+}
+
+
+def earlier_output(folder: Path, files: list[str]) -> Path:
+    """A folder as versions before the marker wrote it."""
+    folder.mkdir()
+    for name in files:
+        (folder / name).write_text("x", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("kind", sorted(EARLIER_OUTPUTS))
+def test_an_output_written_before_markers_is_replaced_by_the_same_kind(tmp_path, kind):
+    out = earlier_output(tmp_path / "out", EARLIER_OUTPUTS[kind])
+    check_output(out, overwrite=True, kind=kind)
+    with staged_folder(out, overwrite=True, kind=kind) as tmp:
+        (tmp / "result.txt").write_text("new", encoding="utf-8")
+    assert names(out) == sorted([MARKER, "result.txt"])
+    assert outputs.folder_kind(out) == kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "files", "why"),
+    [
+        ("run", [*EARLIER_OUTPUTS["run"], "notes.txt"], "a file of the user's"),
+        ("run", ["scorecard.csv", "emissions.png"], "no manifest.json and trajectory.csv"),
+        ("validation", EARLIER_OUTPUTS["run"], "another kind"),
+        ("analysis", ["summary.md", "thesis.docx"], "a file of the user's"),
+        ("calibration", ["report.md", "fit.png"], "no calibration.toml"),
+    ],
+)
+def test_a_folder_from_before_markers_is_replaced_only_if_it_is_that_output(tmp_path, kind, files, why):
+    out = earlier_output(tmp_path / "out", files)
+    with pytest.raises(OutputError, match="not written by suqian-abm"):
+        check_output(out, overwrite=True, kind=kind)
+    with pytest.raises(OutputError, match="not written by suqian-abm"), staged_folder(out, True, kind=kind):
+        pass
+    assert names(out) == sorted(files), why
+
+
+def test_a_folder_from_before_markers_with_a_subfolder_is_not_replaced(tmp_path):
+    out = earlier_output(tmp_path / "out", EARLIER_OUTPUTS["run"])
+    (out / "mine").mkdir()
+    with pytest.raises(OutputError, match="not written by suqian-abm"):
+        check_output(out, overwrite=True, kind="run")
+
+
+def test_the_marker_names_the_kind_and_another_kind_is_not_replaced(tmp_path):
+    out = tmp_path / "out"
+    with staged_folder(out, kind="run") as tmp:
+        (tmp / "trajectory.csv").write_text("x", encoding="utf-8")
+    assert (out / MARKER).read_text(encoding="utf-8").splitlines()[-1] == "kind: run"
+    with pytest.raises(OutputError, match="holds a run output and this command writes a validation output"):
+        check_output(out, overwrite=True, kind="validation")
+    check_output(out, overwrite=True, kind="run")
+
+
+@pytest.mark.parametrize("kind", [None, "run", "projection"])
+def test_a_sweep_folder_is_never_replaced(tmp_path, kind):
+    from experiments.runner import check_sweep_folder, is_sweep_folder
+
+    marked = tmp_path / "marked"
+    marked.mkdir()
+    (marked / MARKER).write_text(outputs.marker_text("sweep"), encoding="utf-8")
+    earlier = tmp_path / "earlier"  # a sweep from before markers named a kind
+    (earlier / "results").mkdir(parents=True)
+    (earlier / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    for name in ("spec.toml", "design.csv"):
+        (earlier / name).write_text("x", encoding="utf-8")
+    for folder in (marked, earlier):
+        assert is_sweep_folder(folder)
+        check_sweep_folder(folder)
+        with pytest.raises(OutputError, match="holds a sweep output"):
+            check_output(folder, overwrite=True, kind=kind)
+
+
+def test_a_sweep_does_not_write_into_another_kind_of_output(tmp_path):
+    from experiments.runner import SweepError, check_sweep_folder, is_sweep_folder
+
+    out = tmp_path / "plan"
+    with staged_folder(out, kind="run") as tmp:
+        (tmp / "trajectory.csv").write_text("x", encoding="utf-8")
+    assert not is_sweep_folder(out)
+    with pytest.raises(SweepError, match="holds a run output of suqian-abm, not a sweep's"):
+        check_sweep_folder(out)
+
+
 # default folder names -------------------------------------------------------------------
 
 
@@ -329,10 +469,45 @@ def test_half_written_sweep_parts_of_a_dead_process_are_removed(tmp_path):
 
     results = tmp_path / RESULTS
     results.mkdir()
-    dead = results / f".0123456789abcdef.{dead_pid()}.tmp"
-    live = results / f".fedcba9876543210.{os.getppid()}.tmp"  # a writer still at work
+    here, pid = outputs._host(), dead_pid()
+    elsewhere = "ffffffff" if here != "ffffffff" else "00000000"
+    dead = results / f".0123456789abcdef.{here}-{pid}.tmp"
+    live = results / f".fedcba9876543210.{here}-{os.getppid()}.tmp"  # a writer still at work
+    other_host = results / f".1123456789abcdef.{elsewhere}-{pid}.tmp"  # its process id says nothing here
     part = results / "part-0123456789abcdef.parquet"
-    for path in (dead, live, part):
+    for path in (dead, live, other_host, part):
         path.write_bytes(b"x")
     assert remove_stale_parts(tmp_path) == [dead]
-    assert names(results) == sorted([live.name, part.name])
+    assert names(results) == sorted([live.name, other_host.name, part.name])
+
+
+def test_a_sweep_names_this_machine_in_its_temporary_parts(tmp_path, monkeypatch):
+    import experiments.runner as runner
+
+    (tmp_path / runner.RESULTS).mkdir()
+    real_replace = os.replace
+    seen = []
+
+    def replace(source, target):
+        seen.append(Path(source).name)
+        real_replace(source, target)
+
+    monkeypatch.setattr(runner.os, "replace", replace)
+    runner.write_part(tmp_path, "0123456789abcdef", b"parquet bytes")
+    monkeypatch.undo()
+    assert seen == [f".0123456789abcdef.{outputs._host()}-{os.getpid()}.tmp"]
+
+
+def test_the_host_tells_apart_machines_and_process_spaces_of_the_same_name(tmp_path, monkeypatch):
+    first, second = tmp_path / "boot1", tmp_path / "boot2"
+    first.write_text("1b7ea293-0000\n", encoding="ascii")
+    second.write_text("5e1f0c2a-0000\n", encoding="ascii")
+    monkeypatch.setattr(outputs.socket, "gethostname", lambda: "same-name")
+    monkeypatch.setattr(outputs, "BOOT_ID", first)
+    one = outputs._host()
+    assert outputs._host() == one
+    monkeypatch.setattr(outputs, "BOOT_ID", second)
+    assert outputs._host() != one
+    monkeypatch.setattr(outputs, "BOOT_ID", first)
+    monkeypatch.setattr(outputs.os, "readlink", lambda path: "pid:[1]" if path == outputs.PID_SPACE else path)
+    assert outputs._host() != one
