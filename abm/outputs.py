@@ -28,8 +28,10 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import socket
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -389,6 +391,25 @@ def _make_parents(folder: Path) -> list[Path]:
         created.append(candidate)
     folder.mkdir(parents=True, exist_ok=True)
     return created
+
+
+@contextlib.contextmanager
+def ctrl_c_deferred() -> Iterator[None]:
+    """Ctrl-C during the block takes effect only when it ends: for a few steps that must happen together.
+
+    Outside the main thread, or where Ctrl-C is ignored anyway, the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught and previous is not signal.SIG_IGN:
+        raise KeyboardInterrupt
 
 
 @contextlib.contextmanager

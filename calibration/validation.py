@@ -184,7 +184,7 @@ def write_validation(
     an empty one); a refused or failed write leaves it as it was.
     """
     columns = [*VALIDATION_COLUMNS, *[c for c in table.columns if c not in VALIDATION_COLUMNS]]
-    with staged_folder(Path(out), overwrite) as staging:
+    with staged_folder(Path(out), overwrite, kind="validation") as staging:
         for name, frame in (
             ("validation.csv", table[columns]),
             ("summary.csv", summary),

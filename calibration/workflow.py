@@ -32,7 +32,7 @@ import pandas as pd
 from abm import __version__
 from abm.calibrated import calibration_dir
 from abm.model import DEFAULT_HOUSEHOLDS
-from abm.outputs import staged_folder
+from abm.outputs import ctrl_c_deferred, staged_folder
 from calibration.abc import Budget, Fit, calibrated_parameters, draw, fit, point_estimate
 from calibration.mapping import Comparison, compare, comparisons, load_map, normalised_error
 from calibration.observed import load_observed
@@ -257,8 +257,9 @@ def adopt_calibration(folder: Path) -> Path:
     try:  # both copied before either is replaced, so a failed copy leaves the installed pair as it was
         for name, tmp in zip(names, staged, strict=True):
             shutil.copyfile(folder / name, tmp)
-        for name, tmp in zip(names, staged, strict=True):
-            tmp.replace(target / name)
+        with ctrl_c_deferred():  # the pair is replaced together or not at all
+            for name, tmp in zip(names, staged, strict=True):
+                tmp.replace(target / name)
     finally:
         for tmp in staged:
             tmp.unlink(missing_ok=True)

@@ -162,7 +162,7 @@ def draw_projection(projection: Projection) -> Figure:
 
 def write_projection(projection: Projection, out: Path, overwrite: bool = False) -> None:
     """members.csv, emissions.csv, peak_years.csv, summary.csv and projection.png, written all or nothing."""
-    with staged_folder(out, overwrite) as tmp:
+    with staged_folder(out, overwrite, kind="projection") as tmp:
         projection.members.to_csv(tmp / "members.csv", index=False)
         projection.emissions.to_csv(tmp / "emissions.csv", index=False)
         projection.peak_year_distribution().to_csv(tmp / "peak_years.csv", index=False)

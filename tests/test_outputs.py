@@ -511,3 +511,19 @@ def test_the_host_tells_apart_machines_and_process_spaces_of_the_same_name(tmp_p
     monkeypatch.setattr(outputs, "BOOT_ID", first)
     monkeypatch.setattr(outputs.os, "readlink", lambda path: "pid:[1]" if path == outputs.PID_SPACE else path)
     assert outputs._host() != one
+
+
+def test_ctrl_c_during_a_deferred_block_takes_effect_when_it_ends():
+    """Steps that must happen together (installing a calibration's two files) finish before Ctrl-C stops."""
+    import signal
+
+    from abm.outputs import ctrl_c_deferred
+
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with ctrl_c_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            done.append("first")
+            done.append("second")
+    assert done == ["first", "second"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
