@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BOM = b"\xef\xbb\xbf"
 MAX_TEXT_BYTES = 64 * 1024 * 1024  # 64 MiB: far above any scenario, spec or observed table, read whole into memory
@@ -61,3 +64,21 @@ def read_toml(path: Path | str, error: type[Exception], what: str) -> tuple[dict
     """Read and parse a TOML file: its contents and its text (see :func:`read_text`)."""
     text = read_text(path, error, what)
     return parse_toml(text, path, error), text
+
+
+def read_csv(path: Path | str, error: type[Exception], what: str, expected: str) -> pd.DataFrame:
+    """A CSV file as a table of strings (see :func:`read_text`), or ``error`` naming the path and why.
+
+    ``expected`` says, for an empty file, what its first line should hold.
+    """
+    import io
+
+    import pandas as pd
+
+    text = read_text(path, error, what)
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise error(f"{path}: the file is empty; expected {expected}") from None
+    except pd.errors.ParserError as err:
+        raise error(f"{path}: cannot be read as CSV: {err}") from None

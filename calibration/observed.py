@@ -16,14 +16,13 @@ numbers from 1900 to 2100. Every faulty line is reported at once.
 
 from __future__ import annotations
 
-import io
 import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from abm.files import read_text
+from abm.files import read_csv
 from abm.parameters import data_path, parse_number, show
 
 COLUMNS = ("indicator", "region", "year", "value", "unit", "quality", "source_url", "source_title", "note")
@@ -66,13 +65,7 @@ def _year_problem(text: str) -> str | None:
 def load_observed(path: Path | str | None = None) -> pd.DataFrame:
     """Read and check an observed-statistics table (the shipped one by default); every bad line is reported."""
     path = Path(path) if path is not None else data_path("source", "suqian_observed.csv")
-    text = read_text(path, ObservedDataError, "observed data file")
-    try:
-        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except pd.errors.EmptyDataError:
-        raise ObservedDataError(f"{path}: the file is empty; expected the header line {','.join(COLUMNS)}") from None
-    except pd.errors.ParserError as err:
-        raise ObservedDataError(f"{path}: cannot be read as CSV: {err}") from None
+    table = read_csv(path, ObservedDataError, "observed data file", f"the header line {','.join(COLUMNS)}")
     table = table.fillna("")  # cells missing from short lines
     missing = [c for c in COLUMNS if c not in table.columns]
     if missing:

@@ -9,13 +9,12 @@ set a model input are listed but not scored: they agree by construction.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from abm.files import read_text, read_toml
+from abm.files import read_csv, read_toml
 from abm.model import DEFAULT_HOUSEHOLDS
 from abm.outputs import staged_folder
 from abm.parameters import Parameter, parse_number, registry
@@ -36,13 +35,7 @@ def read_posterior(path: Path | str) -> pd.DataFrame:
     non-negative and not all zero; every problem of the file is reported at once, naming it.
     """
     path = Path(path)
-    text = read_text(path, ObservedDataError, "posterior sample")
-    try:
-        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except pd.errors.EmptyDataError:
-        raise ObservedDataError(f"{path}: the file is empty; expected a header with 'weight' and names") from None
-    except pd.errors.ParserError as err:
-        raise ObservedDataError(f"{path}: cannot be read as CSV: {err}") from None
+    table = read_csv(path, ObservedDataError, "posterior sample", "a header with 'weight' and parameter names")
     if "weight" not in table.columns:
         raise ObservedDataError(f"{path}: a posterior sample needs a 'weight' column")
     if table.empty:
