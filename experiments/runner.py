@@ -32,6 +32,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import signal
 import sys
 import threading
@@ -448,6 +449,7 @@ def sweep(
     An interruption raises :class:`SweepInterrupted` once every finished run is saved
     and the executor is closed.
     """
+    fresh = not out.exists()
     try:
         runs = prepare(spec, out)
     except KeyboardInterrupt:
@@ -483,6 +485,10 @@ def sweep(
                 bar.update(completed, len(failures), final=True)
             saved = len(finished_runs(out) & {t.run_id for t in runs})
             raise SweepInterrupted(saved, len(runs), out) from None
+        except Exception:
+            if fresh and not finished_runs(out):  # e.g. no scheduler at that address: leave nothing behind
+                shutil.rmtree(out, ignore_errors=True)
+            raise
     if bar:
         bar.update(completed, len(failures), final=True)
     failed_path = out / "failures.csv"

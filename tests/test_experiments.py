@@ -400,3 +400,20 @@ def test_a_folder_whose_finished_runs_the_spec_no_longer_draws_is_refused(sequen
     with pytest.raises(SweepError, match="1 finished run.*not runs of this spec"):
         sweep(spec, copy, workers=0, progress=False)
     assert sorted(p.name for p in (copy / "results").iterdir()) == before
+
+
+def test_a_sweep_that_cannot_start_its_executor_leaves_no_folder(tmp_path, monkeypatch):
+    """No scheduler at the given address (here: an executor that fails to start) leaves no new folder behind."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def unreachable(workers=None, scheduler=None):
+        raise OSError("Timed out trying to connect to tcp://127.0.0.1:1 after 30 s")
+        yield
+
+    monkeypatch.setattr(runner, "executor", unreachable)
+    spec = load_spec(write_spec(tmp_path, SMALL))
+    out = tmp_path / "new"
+    with pytest.raises(OSError, match="Timed out"):
+        sweep(spec, out, workers=0, scheduler="tcp://127.0.0.1:1", progress=False)
+    assert not out.exists()
