@@ -238,7 +238,7 @@ def load_scenario(name_or_path: str | Path, calibrated: bool = True) -> Scenario
     """Load a built-in scenario by name or a scenario file by path (``calibrated``: see parse_scenario)."""
     text = str(name_or_path)
     path = Path(text)
-    if not text.endswith(".toml") and not path.exists():
+    if not text.strip() or (not text.endswith(".toml") and not path.is_file()):
         if text not in builtin_names():
             raise ScenarioError(
                 f"unknown scenario {show(text, 80)}: built-in scenarios are {', '.join(builtin_names())}, "

@@ -464,3 +464,11 @@ def test_a_dotted_name_given_both_quoted_and_as_a_table_is_refused(tmp_path):
     )
     with pytest.raises(ScenarioError, match=r"twice\.toml \[parameters\].*given twice"):
         load_scenario(path)
+
+
+def test_an_empty_scenario_name_is_unknown_and_a_folder_does_not_hide_a_builtin(tmp_path, monkeypatch):
+    with pytest.raises(ScenarioError, match="unknown scenario ''"):
+        load_scenario("")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plan").mkdir()  # a folder that happens to bear a scenario's name
+    assert load_scenario("plan").name == "plan"
