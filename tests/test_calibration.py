@@ -519,7 +519,7 @@ def test_an_observed_zero_with_a_percentage_tolerance_fails_without_dividing_by_
     path.write_text(
         ",".join(COLUMNS) + "\nresident_population,suqian,2021,0,10k persons,official,,,\n", encoding="utf-8"
     )
-    table, summary, _ = validate(path, households=200)
+    table, _, _ = validate(path, households=200)
     row = table.iloc[0]
     assert row["observed"] == 0 and not row["passed"] and np.isinf(row["normalised_error"])
     assert np.isnan(row["abs_pct_error"])

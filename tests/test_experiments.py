@@ -397,7 +397,7 @@ def test_a_folder_whose_finished_runs_the_spec_no_longer_draws_is_refused(sequen
     some = sorted((copy / "results").glob("part-*.parquet"))[0]
     shutil.copy(some, copy / "results" / "part-0123456789abcdef.parquet")  # a run of an earlier design
     before = sorted(p.name for p in (copy / "results").iterdir())
-    with pytest.raises(SweepError, match="1 finished run.*not runs of this spec"):
+    with pytest.raises(SweepError, match=r"1 finished run.*not runs of this spec"):
         sweep(spec, copy, workers=0, progress=False)
     assert sorted(p.name for p in (copy / "results").iterdir()) == before
 

@@ -520,10 +520,9 @@ def test_ctrl_c_during_a_deferred_block_takes_effect_when_it_ends():
     from abm.outputs import ctrl_c_deferred
 
     done = []
-    with pytest.raises(KeyboardInterrupt):
-        with ctrl_c_deferred():
-            os.kill(os.getpid(), signal.SIGINT)
-            done.append("first")
-            done.append("second")
+    with pytest.raises(KeyboardInterrupt), ctrl_c_deferred():
+        os.kill(os.getpid(), signal.SIGINT)
+        done.append("first")
+        done.append("second")
     assert done == ["first", "second"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
