@@ -25,7 +25,8 @@ class Instruments:
     efficiency_retrofit_subsidy: float
     recycling_incentive: float
     green_points: float
-    subsidy_multiplier: float
+    subsidy_multiplier: float  # on every subsidy rate: what is claimed per unit (the adaptive rule's)
+    expected_payout_share: float  # share of claims agents expect the budget to pay this year, in [0, 1]
     rooftop_pv_programme: bool
     utility_pv_mw: float
     grid_storage_mwh: float
@@ -46,6 +47,11 @@ class Instruments:
     shore_power: float
     carbon_sink: float
 
+    @property
+    def expected_subsidy_multiplier(self) -> float:
+        """What agents count on per unit of subsidy rate: the rate multiplier times the expected payout share."""
+        return self.subsidy_multiplier * self.expected_payout_share
+
 
 SUBSIDIES = (
     "pv_subsidy",
@@ -63,9 +69,13 @@ SUBSIDIES = (
 
 @dataclass(slots=True)
 class SubsidyLedger:
-    """Subsidy claims made in one year, by instrument (yuan); every instrument has an entry."""
+    """Subsidy claims made in one year and what was paid on them, by instrument (yuan).
+
+    Every instrument has an entry in both. ``paid`` stays at zero until :meth:`pay`.
+    """
 
     claims: dict[str, float] = field(default_factory=lambda: dict.fromkeys(SUBSIDIES, 0.0))
+    paid: dict[str, float] = field(default_factory=lambda: dict.fromkeys(SUBSIDIES, 0.0))
 
     def claim(self, instrument: str, amount_yuan: float) -> None:
         """Record a claim; amounts are never negative."""
@@ -77,6 +87,40 @@ class SubsidyLedger:
     def total(self) -> float:
         """All claims this year (yuan)."""
         return float(sum(self.claims.values()))
+
+    @property
+    def paid_total(self) -> float:
+        """All payments this year (yuan)."""
+        return float(sum(self.paid.values()))
+
+    @property
+    def unpaid(self) -> dict[str, float]:
+        """Claims left unpaid this year, by instrument (yuan)."""
+        return {k: self.claims[k] - self.paid[k] for k in self.claims}
+
+    @property
+    def payout_share(self) -> float:
+        """Share of this year's claims paid (1 when nothing was claimed)."""
+        total = self.total
+        return self.paid_total / total if total > 0 else 1.0
+
+    def pay(self, budget_yuan: float) -> float:
+        """Pay this year's claims within ``budget_yuan`` (0 = no limit); returns the share paid.
+
+        Pro rata: when the claims exceed the budget, every claim is paid the same share,
+        budget / claims, so that the payments add up to the budget and never exceed it.
+        """
+        names = list(self.claims)
+        claims = np.array([self.claims[k] for k in names])
+        total = float(claims.sum())
+        share = 1.0
+        if budget_yuan > 0 and total > budget_yuan:
+            share = budget_yuan / total
+            # rounding must not lift the payments above the budget
+            while float((claims * share).sum()) > budget_yuan:
+                share = float(np.nextafter(share, 0.0))
+        self.paid = dict(zip(names, (claims * share).tolist(), strict=True))
+        return share
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,10 @@ Order of a year (``SuqianModel.step``):
 5. fleets retire, replace and grow their vehicles;
 6. the energy system balances the year: PV absorbed by the city with storage, local
    power and heat, net imports;
-7. accounting turns end-of-year stocks into energy and CO2 by sector, and the
-   government settles subsidy claims.
+7. the government pays the year's subsidy claims within the year's budget (pro rata
+   when they exceed it);
+8. accounting turns end-of-year stocks into energy and CO2 by sector, and the
+   government sets next year's subsidy rates.
 
 All agents of a kind decide on the state at the start of the year, at once (synchronous
 update), which is what lets every decision run vectorised over numpy columns.
@@ -129,6 +131,7 @@ class SuqianModel(mesa.Model):
                 block.decide(ctx)
             for fleet in self.fleets:
                 fleet.decide(ctx)
+        self.government.pay(year, ledger)
         record = self.account(ctx)
         self.records.append(record)
         self._co2_history.append(record.co2_with_electricity_total)
@@ -242,7 +245,10 @@ class SuqianModel(mesa.Model):
                 "grid": inst.grid_storage_mwh,
                 "enterprises": firm_storage_kwh / 1000.0,
             },
-            subsidies=dict(ctx.ledger.claims),
+            subsidies=dict(ctx.ledger.paid),
+            subsidies_unpaid=ctx.ledger.unpaid,
+            subsidy_budget=self.government.budget(ctx.year),
+            subsidy_payout_share=ctx.ledger.payout_share,
             household_car_purchases=sum(b.car_purchases for b in self.household_blocks),
             household_ev_purchases=sum(b.ev_purchases for b in self.household_blocks),
             building_renewable_tce=building_pv_kwh / v["kwh_per_tce"],

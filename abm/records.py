@@ -38,7 +38,10 @@ class YearRecord:
     fleets: Mapping[str, FleetSummary]
     pv_mw: Mapping[str, float]
     storage_mwh: Mapping[str, float]
-    subsidies: Mapping[str, float]
+    subsidies: Mapping[str, float]  # paid in the year, by instrument (yuan)
+    subsidies_unpaid: Mapping[str, float]  # claims the budget left unpaid, by instrument (yuan)
+    subsidy_budget: float  # yuan; 0 = no limit
+    subsidy_payout_share: float  # share of the year's claims paid
     household_car_purchases: float
     household_ev_purchases: float
     building_renewable_tce: float

@@ -143,8 +143,17 @@ def record_rows(r: YearRecord) -> list[tuple[int, str, str, float, str]]:
         "kgCO2 per converted tkm",
     )
 
-    # fiscal cost
+    # fiscal cost: what was paid; claims beyond the year's budget are paid pro rata
     by_sector("fiscal_cost", dict(r.subsidies), "100 million yuan", 1e-8)
+    by_sector("subsidy_unpaid", dict(r.subsidies_unpaid), "100 million yuan", 1e-8)
+    add("subsidy_budget", "total", r.subsidy_budget * 1e-8, "100 million yuan (0 = no limit)")
+    add("subsidy_payout_share", "total", 100.0 * r.subsidy_payout_share, "% of the year's claims")
+    add(
+        "subsidy_expected_payout_share",
+        "total",
+        100.0 * r.instruments.expected_payout_share,
+        "% of claims agents expect paid",
+    )
     return rows
 
 

@@ -177,7 +177,8 @@ class Enterprises(mesa.Agent):
         logit = RULES["benefit_cost_logit"]
         bass = RULES["bass_hazard"]
         beta = v["cost_sensitivity"]
-        mult = inst.subsidy_multiplier
+        mult = inst.expected_subsidy_multiplier  # what a firm counts on being paid
+        rate = inst.subsidy_multiplier  # claims are made at the full rates
         e = self.energy(ctx)
         carbon = inst.carbon_price * v["carbon_pass_through_fuel"]
         tariff = ctx.tariff_with_carbon(v["ci_tariff"])
@@ -259,11 +260,11 @@ class Enterprises(mesa.Agent):
         adopts_green = draw_adoption(rng, ~self.green_power, p_green)
 
         ledger = ctx.ledger
-        ledger.claim("pv_subsidy", inst.pv_subsidy * mult * float(self.roof_kw[adopts_pv].sum()))
-        ledger.claim("storage_subsidy", inst.storage_subsidy * mult * float(kwh[adopts_storage].sum()))
+        ledger.claim("pv_subsidy", inst.pv_subsidy * rate * float(self.roof_kw[adopts_pv].sum()))
+        ledger.claim("storage_subsidy", inst.storage_subsidy * rate * float(kwh[adopts_storage].sum()))
         ledger.claim(
             "efficiency_retrofit_subsidy",
-            inst.efficiency_retrofit_subsidy * mult * float(retrofit_capex[adopts_retrofit].sum()),
+            inst.efficiency_retrofit_subsidy * rate * float(retrofit_capex[adopts_retrofit].sum()),
         )
 
         self.has_pv |= adopts_pv
@@ -274,9 +275,9 @@ class Enterprises(mesa.Agent):
         self.green_power |= adopts_green
 
         # recurring incentives are paid on everything operating at the end of the year
-        ledger.claim("recycling_incentive", inst.recycling_incentive * mult * float(waste_t[self.recycling].sum()))
+        ledger.claim("recycling_incentive", inst.recycling_incentive * rate * float(waste_t[self.recycling].sum()))
         discharged_kwh = float(discharged[self.has_storage].sum())
-        ledger.claim("storage_discharge_incentive", inst.storage_discharge_incentive * mult * discharged_kwh)
+        ledger.claim("storage_discharge_incentive", inst.storage_discharge_incentive * rate * discharged_kwh)
         self._turn_over(ctx)
 
     def _turn_over(self, ctx: YearContext) -> None:

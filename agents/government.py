@@ -16,10 +16,15 @@ from then on the scenario's values apply. Some instruments are paths rather than
 * carbon sinks grow at ``carbon_sink_growth`` from the policy start (at the 2020 setting
   before it).
 
-Subsidies are paid on claims. With a budget (``subsidy_budget`` > 0), claims above it in
-one year scale all subsidies down in the next (multiplier = budget / claims). The optional
-adaptive rule raises every subsidy by ``adaptive_step`` (up to ``adaptive_cap`` times its
-level) in each year from ``adaptive_from_year`` in which emissions rose.
+Subsidies are paid on claims, within the year's budget (``subsidy_budget`` > 0; 0 means
+no limit). When a year's claims exceed its budget they are paid pro rata: every claim
+gets the same share, budget / claims, so the payments never exceed the budget; the rest
+is recorded as unpaid. Agents value a subsidy at the share they expect to be paid: the
+share that last year's claims, at this year's rates, would get under this year's budget
+(1 without a budget, or when last year's claims fit). The optional adaptive rule raises
+every subsidy rate by ``adaptive_step`` (up to ``adaptive_cap`` times its level) in each
+year from ``adaptive_from_year`` in which emissions rose; the raised rates are claimed
+and paid through the same budget, so under a binding budget they lower the payout share.
 """
 
 from __future__ import annotations
@@ -41,9 +46,9 @@ class Government(mesa.Agent):
         super().__init__(model)
         self.values = values
         self.frozen = registry().defaults()
-        self.budget_multiplier = 1.0
         self.adaptive_multiplier = 1.0
-        self.spending: dict[int, dict[str, float]] = {}
+        self.base_claims = 0.0  # last year's claims at the base rates (multiplier 1), yuan
+        self.spending: dict[int, dict[str, float]] = {}  # payments by year and instrument, yuan
 
     def lever(self, name: str, year: int) -> float:
         """A lever's value in force in ``year``."""
@@ -107,7 +112,8 @@ class Government(mesa.Agent):
             efficiency_retrofit_subsidy=lever("efficiency_retrofit_subsidy", year),
             recycling_incentive=lever("recycling_incentive", year),
             green_points=lever("green_points", year),
-            subsidy_multiplier=self.budget_multiplier * self.adaptive_multiplier,
+            subsidy_multiplier=self.adaptive_multiplier,
+            expected_payout_share=self.expected_payout_share(year),
             rooftop_pv_programme=bool(lever("rooftop_pv_programme", year)),
             utility_pv_mw=v["utility_pv_2020"] + self._cumulative("utility_pv_additions", year),
             grid_storage_mwh=v["grid_storage_hours"] * self._cumulative("grid_storage_additions", year),
@@ -129,12 +135,30 @@ class Government(mesa.Agent):
             carbon_sink=self.carbon_sink(year),
         )
 
+    def budget(self, year: int) -> float:
+        """The subsidy budget of ``year`` (yuan; 0 = no limit)."""
+        return self.lever("subsidy_budget", year) * 1e8
+
+    def expected_payout_share(self, year: int) -> float:
+        """Share of its claims an agent expects to be paid in ``year``, in [0, 1].
+
+        Last year's claims, at this year's subsidy rates, against this year's budget.
+        """
+        budget = self.budget(year)
+        expected_claims = self.base_claims * self.adaptive_multiplier
+        if budget <= 0 or expected_claims <= budget:
+            return 1.0
+        return budget / expected_claims
+
+    def pay(self, year: int, ledger: SubsidyLedger) -> float:
+        """Pay this year's claims within its budget (pro rata); returns the share paid."""
+        share = ledger.pay(self.budget(year))
+        self.spending[year] = dict(ledger.paid)
+        return share
+
     def settle(self, year: int, ledger: SubsidyLedger, emissions: list[float]) -> None:
-        """Pay this year's claims, then set next year's subsidy multipliers."""
-        self.spending[year] = dict(ledger.claims)
-        budget = self.lever("subsidy_budget", year) * 1e8
-        if budget > 0 and ledger.total > 0:
-            self.budget_multiplier = float(np.clip(self.budget_multiplier * budget / ledger.total, 0.0, 1.0))
+        """After the year's payments: remember its claims and set next year's subsidy rates."""
+        self.base_claims = ledger.total / self.adaptive_multiplier
         v = self.values
         rising = len(emissions) >= 2 and emissions[-1] > emissions[-2]
         if self.lever("adaptive_incentives", year) and year >= v["adaptive_from_year"] and rising:

@@ -116,7 +116,7 @@ class HouseholdBlock(mesa.Agent):
         logit = RULES["benefit_cost_logit"]
         bass = RULES["bass_hazard"]
         beta = v["cost_sensitivity"]
-        mult = inst.subsidy_multiplier
+        mult = inst.expected_subsidy_multiplier  # what a household counts on being paid
         tariff = ctx.tariff(v["residential_tariff"])
         fuel_price = v["household_fuel_price"]
 
@@ -234,14 +234,14 @@ class HouseholdBlock(mesa.Agent):
         h.building_saving[movers] = inst.new_building_saving
         h.retrofitted[movers] = False
 
-        ledger = ctx.ledger
-        ledger.claim("ev_subsidy", inst.ev_subsidy * mult * self.ev_purchases)
-        ledger.claim("pv_subsidy", inst.pv_subsidy * mult * float((h.roof_kw[pv_adopters] * weight[pv_adopters]).sum()))
-        ledger.claim("heat_pump_subsidy", inst.heat_pump_subsidy * mult * float(weight[electrifiers].sum()))
+        ledger, rate = ctx.ledger, inst.subsidy_multiplier  # claims are made at the full rates
+        ledger.claim("ev_subsidy", inst.ev_subsidy * rate * self.ev_purchases)
+        ledger.claim("pv_subsidy", inst.pv_subsidy * rate * float((h.roof_kw[pv_adopters] * weight[pv_adopters]).sum()))
+        ledger.claim("heat_pump_subsidy", inst.heat_pump_subsidy * rate * float(weight[electrifiers].sum()))
         ledger.claim(
-            "retrofit_subsidy", inst.retrofit_subsidy * mult * float((retrofit_area * weight[retrofitters]).sum())
+            "retrofit_subsidy", inst.retrofit_subsidy * rate * float((retrofit_area * weight[retrofitters]).sum())
         )
-        ledger.claim("green_points", inst.green_points * mult * float(weight[h.sorting].sum()))
+        ledger.claim("green_points", inst.green_points * rate * float(weight[h.sorting].sum()))
 
 
 @dataclass(frozen=True, slots=True)

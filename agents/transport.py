@@ -107,7 +107,8 @@ class RoadFleet(TransportFleet):
             )
         )
         premium = (
-            self._p(ctx, "ev_premium_2020") * ctx.ev_premium_factor - inst.fleet_ev_subsidy * inst.subsidy_multiplier
+            self._p(ctx, "ev_premium_2020") * ctx.ev_premium_factor
+            - inst.fleet_ev_subsidy * inst.expected_subsidy_multiplier
         )
         cost = premium * capital_recovery_factor(v["fleet_discount_rate"] / 100.0, self._p(ctx, "lifetime"))
         p_econ = float(RULES["benefit_cost_logit"](benefit, cost, v["asc.fleet_ev"], v["cost_sensitivity"]))

@@ -88,7 +88,7 @@ class NaiveHousehold(mesa.Agent):
         ctx: YearContext = m.ctx
         v, inst, rnd = ctx.values, ctx.instruments, self.random
         beta = v["cost_sensitivity"]
-        mult = inst.subsidy_multiplier
+        mult = inst.expected_subsidy_multiplier
         tariff = ctx.tariff(v["residential_tariff"])
         fuel_price = v["household_fuel_price"]
         decisions: dict[str, object] = {}
