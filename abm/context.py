@@ -110,16 +110,14 @@ class SubsidyLedger:
         Pro rata: when the claims exceed the budget, every claim is paid the same share,
         budget / claims, so that the payments add up to the budget and never exceed it.
         """
-        names = list(self.claims)
-        claims = np.array([self.claims[k] for k in names])
-        total = float(claims.sum())
         share = 1.0
+        total = self.total
         if budget_yuan > 0 and total > budget_yuan:
             share = budget_yuan / total
-            # rounding must not lift the payments above the budget
-            while float((claims * share).sum()) > budget_yuan:
+            # rounding must not lift the payments (added up as paid_total does) above the budget
+            while sum(c * share for c in self.claims.values()) > budget_yuan:
                 share = float(np.nextafter(share, 0.0))
-        self.paid = dict(zip(names, (claims * share).tolist(), strict=True))
+        self.paid = {k: c * share for k, c in self.claims.items()}
         return share
 
 
