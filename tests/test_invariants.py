@@ -117,6 +117,13 @@ def check_invariants(t: pd.DataFrame, end_year: int) -> None:
     assert (by.loc["pv_curtailed", "total"] <= by.loc["pv_generation", "total"] + 1e-9).all()
     assert np.allclose(by.loc["households", "total"], HOUSEHOLDS_2020, rtol=1e-9)
 
+    # subsidies: paid within the year's budget (0 = no limit); claims left unpaid are never negative
+    budget, paid = by.loc["subsidy_budget", "total"], by.loc["fiscal_cost", "total"]
+    capped = budget > 0
+    assert (paid[capped] <= budget[capped] * (1 + 1e-12)).all(), (paid - budget)[capped].max()
+    assert (t.loc[t["indicator"].isin(["fiscal_cost", "subsidy_unpaid"]), "value"] >= 0.0).all()
+    assert (by.loc["subsidy_unpaid", "total"][~capped] == 0.0).all()
+
 
 @pytest.mark.parametrize("name", ["plan_run", "baseline_run"])
 def test_builtin_runs_satisfy_invariants(name, request):
