@@ -19,8 +19,8 @@ Equations (all money in yuan, all rates as fractions per year):
 * Adoption in a year: an agent adopts when a uniform draw falls below
   ``opportunity * P * constraint``; ``opportunity`` is the chance the choice comes up
   (a replacement, a review, or the Bass hazard) and ``constraint`` a factor in [0, 1]
-  (a roof, chargers within reach). The subsidy budget does not enter here: it scales the
-  subsidies themselves, and so the costs.
+  (a roof, chargers within reach). The subsidy budget does not enter here: agents value
+  each subsidy at the share of it they expect the budget to pay, and so the costs.
 
 All agents of a kind decide on the state at the start of the year (synchronous update).
 """
