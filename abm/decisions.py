@@ -122,15 +122,17 @@ def neighbourhood_share(groups: NDArray[np.integer[Any]], adopted: BoolArray, n_
     return seen - correction
 
 
-def service_lives(rng: np.random.Generator, n: int, mean_life: float, spread: float) -> FloatArray:
-    """Service lives (years) of ``n`` new items, uniform within ``mean_life * (1 +/- spread)``."""
-    return mean_life * (1.0 + spread * (2.0 * rng.random(n) - 1.0))
+def service_lives(uniforms: FloatArray, mean_life: float, spread: float) -> FloatArray:
+    """Service lives (years) of new items, uniform within ``mean_life * (1 +/- spread)``.
+
+    ``uniforms`` holds one uniform draw in [0, 1) per item.
+    """
+    return mean_life * (1.0 + spread * (2.0 * np.asarray(uniforms, dtype=np.float64) - 1.0))
 
 
-def draw_adoption(rng: np.random.Generator, eligible: BoolArray, probability: FloatArray | float) -> BoolArray:
-    """Which eligible agents adopt this year, given each one's probability."""
-    u = rng.random(eligible.shape[0])
-    return eligible & (u < probability)
+def draw_adoption(uniforms: FloatArray, eligible: BoolArray, probability: FloatArray | float) -> BoolArray:
+    """Which eligible agents adopt this year, given each one's probability and uniform draw."""
+    return eligible & (uniforms < probability)
 
 
 def agent_hurdle_rates(

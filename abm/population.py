@@ -122,7 +122,7 @@ def synthesize_households(
 
     has_car = rng.random(n) < _car_probability(income, weight, values["cars_per_household_2020"])
     ev = has_car & (rng.random(n) < values["ev_share_of_cars_2020"])
-    car_life = service_lives(rng, n, values["car_lifetime"], values["service_life_spread"])
+    car_life = service_lives(rng.random(n), values["car_lifetime"], values["service_life_spread"])
     car_age = np.where(has_car, rng.random(n) * car_life, 0.0)
     home_share = np.where(urban, values["home_charging_urban"], values["home_charging_rural"])
     home_charging = rng.random(n) < home_share

@@ -61,7 +61,7 @@ _MASK = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
 _M1 = 0xBF58476D1CE4E5B9
 _M2 = 0x94D049BB133111EB
-_CHUNK = 1 << 15
+_CHUNK = 1 << 13
 
 
 def _mix_int(x: int) -> int:

@@ -40,6 +40,7 @@ from abm.decisions import RULES, agent_hurdle_rates, capital_recovery_factor, dr
 from abm.economy import ENTERPRISE_SECTORS
 from abm.energy_system import self_consumed_share
 from abm.energy_use import EnergyUse
+from abm.streams import standard_normal, uniform
 
 Array = NDArray[np.float64]
 CARRIERS = ("coal", "gas", "oil", "heat", "electricity")
@@ -172,8 +173,14 @@ class Enterprises(mesa.Agent):
 
     def decide(self, ctx: YearContext) -> None:
         """Take up investment options, then turn over capacity (synchronous update)."""
-        v, inst, rng = ctx.values, ctx.instruments, self.model.rng
+        v, inst = ctx.values, ctx.instruments
         n = self.firms
+        rows = np.arange(n)
+
+        def draws(purpose: str) -> Array:
+            """Every firm's uniform draw for ``purpose`` this year (common random numbers)."""
+            return uniform(self.model.seed, f"firm.{purpose}", ctx.year, rows)
+
         logit = RULES["benefit_cost_logit"]
         bass = RULES["bass_hazard"]
         beta = v["cost_sensitivity"]
@@ -200,7 +207,7 @@ class Enterprises(mesa.Agent):
         pv_capex = ctx.pv_price * v["ci_pv_price_factor"] - inst.pv_subsidy * mult
         pv_cost = self.roof_kw * (pv_capex * self._annuity(v["pv_lifetime"]) + v["pv_om_cost"])
         p_pv = opportunity(self.has_pv) * logit(pv_benefit, pv_cost, v["asc.enterprise_pv"], beta)
-        adopts_pv = draw_adoption(rng, ~self.has_pv, p_pv)
+        adopts_pv = draw_adoption(draws("pv"), ~self.has_pv, p_pv)
 
         # behind-the-meter storage: arbitrage, discharge incentive, more PV used on site
         kwh = v["storage_hours"] * e.electricity / 8760.0
@@ -212,7 +219,7 @@ class Enterprises(mesa.Agent):
         storage_annuity = self._annuity(v["storage_lifetime"])
         storage_cost = kwh * (ctx.storage_price - inst.storage_subsidy * mult) * storage_annuity
         p_storage = opportunity(self.has_storage) * logit(storage_benefit, storage_cost, v["asc.storage"], beta)
-        adopts_storage = draw_adoption(rng, ~self.has_storage, p_storage)
+        adopts_storage = draw_adoption(draws("storage"), ~self.has_storage, p_storage)
 
         # efficiency retrofit
         heat_price = v["coal_price"] / v["chp_heat_efficiency"]
@@ -231,7 +238,7 @@ class Enterprises(mesa.Agent):
         p_retrofit = opportunity(self.retrofitted) * logit(
             v["efficiency_retrofit_saving"] * bill, retrofit_annual, v["asc.efficiency_retrofit"], beta
         )
-        adopts_retrofit = draw_adoption(rng, ~self.retrofitted, p_retrofit)
+        adopts_retrofit = draw_adoption(draws("retrofit"), ~self.retrofitted, p_retrofit)
 
         # electrified low-temperature heat
         low = v["low_temperature_heat_share"]
@@ -241,7 +248,7 @@ class Enterprises(mesa.Agent):
         heat_annuity = self._annuity(v["electrified_heat_lifetime"])
         heat_cost = fuel_replaced * v["electrified_heat_cost"] * heat_annuity
         p_heat = opportunity(self.electrified) * logit(heat_benefit, heat_cost, v["asc.electrified_heat"], beta)
-        adopts_heat = draw_adoption(rng, ~self.electrified & (fuel_replaced > 0), p_heat)
+        adopts_heat = draw_adoption(draws("electrified_heat"), ~self.electrified & (fuel_replaced > 0), p_heat)
 
         # solid-waste recycling (industry)
         waste_t = self.output_2020 * self._output_factor(ctx) * v["solid_waste_per_output"]
@@ -250,14 +257,14 @@ class Enterprises(mesa.Agent):
         p_recycle = opportunity(self.recycling) * logit(
             recycle_benefit, recycle_cost, v["asc.solid_waste_recycling"], beta
         )
-        adopts_recycling = draw_adoption(rng, ~self.recycling & self.is_industry, p_recycle)
+        adopts_recycling = draw_adoption(draws("recycling"), ~self.recycling & self.is_industry, p_recycle)
 
         # green-power contracts
         contracted = v["green_power_share"] * (e.electricity - e.own_pv)
         green_benefit = contracted * ctx.grid_ef / 1000.0 * inst.carbon_price * v["carbon_pass_through_electricity"]
         green_cost = contracted * v["green_power_premium"]
         p_green = opportunity(self.green_power) * logit(green_benefit, green_cost, v["asc.green_power"], beta)
-        adopts_green = draw_adoption(rng, ~self.green_power, p_green)
+        adopts_green = draw_adoption(draws("green_power"), ~self.green_power, p_green)
 
         ledger = ctx.ledger
         ledger.claim("pv_subsidy", inst.pv_subsidy * rate * float(self.roof_kw[adopts_pv].sum()))
@@ -282,24 +289,27 @@ class Enterprises(mesa.Agent):
 
     def _turn_over(self, ctx: YearContext) -> None:
         """Backward capacity exits and capacity is renewed; entrants replace them in place."""
-        v, inst, rng = ctx.values, ctx.instruments, self.model.rng
-        n = self.firms
+        v, inst = ctx.values, ctx.instruments
+        seed, year, n = self.model.seed, ctx.year, self.firms
+        rows = np.arange(n)
         exits = np.zeros(n, dtype=bool)
         if inst.backward_exit_rate > 0:
             backward = self.energy_intensive & (self.intensity >= v["backward_threshold"])
-            exits = backward & (rng.random(n) < inst.backward_exit_rate)
-        renewed = exits | (rng.random(n) < v["firm_renewal_rate"] / 100.0)
-        count = int(np.count_nonzero(renewed))
+            exits = backward & (uniform(seed, "firm.backward_exit", year, rows) < inst.backward_exit_rate)
+        renewed = exits | (uniform(seed, "firm.renewal", year, rows) < v["firm_renewal_rate"] / 100.0)
+        entrants = np.flatnonzero(renewed)  # an entrant takes the row of the firm it replaces
+        count = entrants.shape[0]
         if count == 0:
             return
         if inst.new_capacity_at_benchmark:
             new_intensity = np.full(count, v["new_capacity_efficiency"])
         else:
             spread = v["firm_intensity_sigma"]
-            new_intensity = np.exp(spread * rng.standard_normal(count) - spread**2 / 2)
+            z = standard_normal(seed, "firm.entrant_intensity", year, entrants)
+            new_intensity = np.exp(spread * z - spread**2 / 2)
         self.intensity[renewed] = new_intensity
         self.entered[renewed] = ctx.year
-        self.has_pv[renewed] = rng.random(count) < inst.new_roof_pv_mandate
+        self.has_pv[renewed] = uniform(seed, "firm.entrant_pv", year, entrants) < inst.new_roof_pv_mandate
         for flag in (self.has_storage, self.retrofitted, self.electrified, self.recycling, self.green_power):
             flag[renewed] = False
 

@@ -32,6 +32,7 @@ from abm.decisions import RULES, capital_recovery_factor, neighbourhood_shares, 
 from abm.energy_system import self_consumed_share
 from abm.energy_use import EnergyUse
 from abm.population import HouseholdTable
+from abm.streams import uniform
 
 Array = NDArray[np.float64]
 
@@ -111,7 +112,8 @@ class HouseholdBlock(mesa.Agent):
         probability, at a fraction of the work.
         """
         h = self.table.rows(self.rows)
-        v, inst, rng = ctx.values, ctx.instruments, self.model.rng
+        v, inst = ctx.values, ctx.instruments
+        seed, year, first_row = self.model.seed, ctx.year, self.rows.start or 0
         n = len(h)
         logit = RULES["benefit_cost_logit"]
         bass = RULES["bass_hazard"]
@@ -120,13 +122,22 @@ class HouseholdBlock(mesa.Agent):
         tariff = ctx.tariff(v["residential_tariff"])
         fuel_price = v["household_fuel_price"]
 
-        def drawn(candidates: NDArray[np.bool_], probability: Array | float) -> NDArray[np.intp]:
+        def draw(purpose: str, idx: NDArray[np.intp], dtype: type = np.float64) -> Array:
+            """This year's uniform draws for ``purpose`` of the households ``idx`` (rows of the block).
+
+            Each household's draw is its own (common random numbers, :mod:`abm.streams`).
+            """
+            return uniform(seed, f"household.{purpose}", year, idx + first_row if first_row else idx, dtype)
+
+        def drawn(purpose: str, candidates: NDArray[np.bool_], probability: Array | float) -> NDArray[np.intp]:
             """Indices of candidates whose uniform draw falls below their probability."""
             idx = np.flatnonzero(candidates)
             p = probability[idx] if isinstance(probability, np.ndarray) else probability
-            return idx[rng.random(idx.shape[0], dtype=np.float32) < p]
+            return idx[draw(purpose, idx, np.float32) < p]
 
-        def diffusing(candidates: NDArray[np.bool_], adopted: NDArray[np.bool_], p: float) -> NDArray[np.intp]:
+        def diffusing(
+            purpose: str, candidates: NDArray[np.bool_], adopted: NDArray[np.bool_], p: float
+        ) -> NDArray[np.intp]:
             """Candidates (non-adopters) drawn by the Bass hazard ``p + q * (neighbours' adopted share)``.
 
             A non-adopter's share depends only on its neighbourhood, so the hazard is
@@ -135,7 +146,7 @@ class HouseholdBlock(mesa.Agent):
             idx = np.flatnonzero(candidates)
             share = neighbourhood_shares(self.neighbourhood, adopted, self.neighbourhoods, self._members)
             hazard = bass(p, v["bass_q"], share)[self.neighbourhood[idx]]
-            return idx[rng.random(idx.shape[0], dtype=np.float32) < hazard]
+            return idx[draw(purpose, idx, np.float32) < hazard]
 
         # 1. cars: replacement or a first car, then electric or not
         replacing = h.has_car & (h.car_age + 1.0 >= h.car_life)
@@ -149,9 +160,8 @@ class HouseholdBlock(mesa.Agent):
         pull_total = np.bincount(self.stratum[carless], weights=pull, minlength=strata)
         stratum = self.stratum[carless]
         chance = np.minimum(needed[stratum] * pull / np.maximum(pull_total[stratum], 1e-9), 1.0)
-        first_car = carless[rng.random(carless.shape[0], dtype=np.float32) < chance]
+        first_car = carless[draw("first_car", carless, np.float32) < chance]
         buyers = np.concatenate([np.flatnonzero(replacing), first_car])  # disjoint: owners and car-less
-        year = ctx.year
         tax_share = 1.0 if year <= v["nev_tax_full_until"] else 0.5 if year <= v["nev_tax_half_until"] else 0.0
         tax = v["nev_tax_exemption"] * tax_share
         premium = v["ev_price_premium_2020"] * ctx.ev_premium_factor
@@ -161,11 +171,11 @@ class HouseholdBlock(mesa.Agent):
         ev_cost = (premium - tax - inst.ev_subsidy * mult) * self._annuity(h.hurdle, v["car_lifetime"], buyers)
         charging = np.where(h.home_charging[buyers], 1.0, ctx.public_charging_access)
         p_ev = logit(ev_benefit, ev_cost, v["asc.ev"], beta) * charging
-        ev_buyers = buyers[rng.random(buyers.shape[0]) < p_ev]
+        ev_buyers = buyers[draw("ev_choice", buyers) < p_ev]
 
         # 2. rooftop PV: Bass hazard (neighbours), then the economics
         p_innovate = v["bass_p"] * (v["rooftop_programme_p_multiplier"] if inst.rooftop_pv_programme else 1.0)
-        pv_candidates = diffusing((h.roof_kw > 0) & (h.pv_kw <= 0), h.pv_kw > 0, p_innovate)
+        pv_candidates = diffusing("pv_opportunity", (h.roof_kw > 0) & (h.pv_kw <= 0), h.pv_kw > 0, p_innovate)
         roof_kw = h.roof_kw[pv_candidates].astype(np.float64)
         roof_gen = roof_kw * v["pv_full_load_hours"]
         demand = household_demand(h, ctx, pv_candidates)
@@ -177,20 +187,20 @@ class HouseholdBlock(mesa.Agent):
             pv_annuity = np.minimum(pv_annuity, ctx.enterprise_pv_annuity)
         pv_cost = roof_kw * ((ctx.pv_price - inst.pv_subsidy * mult) * pv_annuity + v["pv_om_cost"])
         p_pv = logit(pv_benefit, pv_cost, v["asc.household_pv"], beta)
-        pv_adopters = pv_candidates[rng.random(pv_candidates.shape[0]) < p_pv]
+        pv_adopters = pv_candidates[draw("pv_choice", pv_candidates) < p_pv]
 
         # 3. electrified heat and cooking, when the appliance is replaced
-        hp_candidates = drawn(~h.electrified, 1.0 / v["appliance_lifetime"])
+        hp_candidates = drawn("heat_opportunity", ~h.electrified, 1.0 / v["appliance_lifetime"])
         demand = household_demand(h, ctx, hp_candidates)
         added_kwh = demand.fuel * v["kwh_per_tce"] * v["household_fuel_efficiency"] / v["heat_pump_cop"]
         hp_benefit = demand.fuel * fuel_price - added_kwh * tariff
         hp_annuity = self._annuity(h.hurdle, v["appliance_lifetime"], hp_candidates)
         hp_cost = (v["heat_pump_cost"] - inst.heat_pump_subsidy * mult) * hp_annuity
         p_hp = logit(hp_benefit, hp_cost, v["asc.heat_pump"], beta)
-        electrifiers = hp_candidates[rng.random(hp_candidates.shape[0]) < p_hp]
+        electrifiers = hp_candidates[draw("heat_choice", hp_candidates) < p_hp]
 
         # 4. home retrofit: Bass hazard, then energy saved against cost
-        retrofit_candidates = diffusing(~h.retrofitted, h.retrofitted, v["bass_p"])
+        retrofit_candidates = diffusing("retrofit_opportunity", ~h.retrofitted, h.retrofitted, v["bass_p"])
         demand = household_demand(h, ctx, retrofit_candidates)
         urban = h.urban[retrofit_candidates]
         share = v["conditioning_share"]
@@ -206,16 +216,16 @@ class HouseholdBlock(mesa.Agent):
         retrofit_annuity = self._annuity(h.hurdle, v["home_retrofit_lifetime"], retrofit_candidates)
         retrofit_cost = (v["home_retrofit_cost"] - inst.retrofit_subsidy * mult) * area * retrofit_annuity
         p_retrofit = logit(v["home_retrofit_saving"] * conditioning_cost, retrofit_cost, v["asc.home_retrofit"], beta)
-        retrofit_draw = rng.random(retrofit_candidates.shape[0]) < p_retrofit
+        retrofit_draw = draw("retrofit_choice", retrofit_candidates) < p_retrofit
         retrofitters, retrofit_area = retrofit_candidates[retrofit_draw], area[retrofit_draw]
 
         # 5. waste sorting: Bass hazard, then green points against the effort
         p_sort = float(logit(inst.green_points * mult, v["sorting_effort_cost"], v["asc.waste_sorting"], beta))
-        sort_candidates = diffusing(~h.sorting, h.sorting, v["bass_p"])
-        sorters = sort_candidates[rng.random(sort_candidates.shape[0]) < p_sort]
+        sort_candidates = diffusing("sorting_opportunity", ~h.sorting, h.sorting, v["bass_p"])
+        sorters = sort_candidates[draw("sorting_choice", sort_candidates) < p_sort]
 
         # 6. moves into new dwellings
-        movers = np.flatnonzero(rng.random(n, dtype=np.float32) < v["dwelling_renewal_rate"] / 100.0)
+        movers = drawn("move", np.ones(n, dtype=bool), v["dwelling_renewal_rate"] / 100.0)
 
         # apply all updates
         weight = h.weight
@@ -226,7 +236,7 @@ class HouseholdBlock(mesa.Agent):
         h.has_car[buyers] = True
         h.car_age[h.has_car] += 1.0
         h.car_age[buyers] = 0.0
-        h.car_life[buyers] = service_lives(rng, buyers.shape[0], v["car_lifetime"], v["service_life_spread"])
+        h.car_life[buyers] = service_lives(draw("car_life", buyers), v["car_lifetime"], v["service_life_spread"])
         h.pv_kw[pv_adopters] = h.roof_kw[pv_adopters]
         h.electrified[electrifiers] = True
         h.retrofitted[retrofitters] = True

@@ -24,6 +24,7 @@ import numpy as np
 from abm.context import YearContext
 from abm.decisions import RULES, capital_recovery_factor, service_lives
 from abm.energy_use import EnergyUse
+from abm.streams import uniform
 
 MANDATES = {
     "city_bus": "bus_electric_share_new",
@@ -69,7 +70,7 @@ class RoadFleet(TransportFleet):
         n = round(self.vehicles_2020)
         rng = model.rng
         self.electric = rng.random(n) < v[f"fleet.{fleet}.electric_share_2020"]
-        self.life = service_lives(rng, n, v[f"fleet.{fleet}.lifetime"], v["service_life_spread"])
+        self.life = service_lives(rng.random(n), v[f"fleet.{fleet}.lifetime"], v["service_life_spread"])
         self.age = rng.random(n) * self.life
         self.purchases = 0
         self.electric_purchases = 0
@@ -86,7 +87,7 @@ class RoadFleet(TransportFleet):
 
     def decide(self, ctx: YearContext) -> None:
         """Retire, replace and add vehicles; choose electric or not for each purchase."""
-        v, inst, rng = ctx.values, ctx.instruments, self.model.rng
+        v, inst = ctx.values, ctx.instruments
         self.age = self.age + 1.0
         keep = np.flatnonzero(self.age < self.life)
         target = round(self.vehicles_2020 * self.activity_factor(ctx))
@@ -113,11 +114,20 @@ class RoadFleet(TransportFleet):
         cost = premium * capital_recovery_factor(v["fleet_discount_rate"] / 100.0, self._p(ctx, "lifetime"))
         p_econ = float(RULES["benefit_cost_logit"](benefit, cost, v["asc.fleet_ev"], v["cost_sensitivity"]))
         mandate = getattr(inst, MANDATES[self.fleet])
-        new_electric = rng.random(buys) < max(mandate, p_econ)
+        # the year's purchases are numbered 0, 1, ...; purchase j draws the same numbers in
+        # every run with this seed, however many vehicles were bought before
+        purchase = np.arange(buys)
+        seed, fleet = self.model.seed, f"fleet.{self.fleet}"
+        new_electric = uniform(seed, f"{fleet}.electric", ctx.year, purchase) < max(mandate, p_econ)
         lifetime = self._p(ctx, "lifetime")
         self.electric = np.concatenate([self.electric[keep], new_electric])
         self.age = np.concatenate([self.age[keep], np.zeros(buys)])
-        self.life = np.concatenate([self.life[keep], service_lives(rng, buys, lifetime, v["service_life_spread"])])
+        self.life = np.concatenate(
+            [
+                self.life[keep],
+                service_lives(uniform(seed, f"{fleet}.life", ctx.year, purchase), lifetime, v["service_life_spread"]),
+            ]
+        )
         self.purchases = buys
         self.electric_purchases = int(np.count_nonzero(new_electric))
         ctx.ledger.claim("fleet_ev_subsidy", inst.fleet_ev_subsidy * inst.subsidy_multiplier * self.electric_purchases)

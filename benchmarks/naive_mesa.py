@@ -6,8 +6,10 @@ in Python attributes; each year the model counts adopters per neighbourhood and
 car-less income per block, then ``agents.shuffle_do("step")`` lets every household
 decide with scalar arithmetic, and ``agents.do("advance")`` applies the decisions. The
 two phases keep the update synchronous, as in the project, so both implement the same
-rules (``agents/household.py``) and give statistically the same adoption curves; only the
-random streams differ.
+rules (``agents/household.py``) and give statistically the same adoption curves. Both
+draw the same way: each household's draw for a decision in a year comes from
+:mod:`abm.streams` keyed by its row (here one scalar at a time), so with the same seed
+the two would draw the same numbers; the comparison uses different seeds.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 from abm.context import YearContext
 from abm.energy_system import PV_RATIO_GRID
 from abm.population import HouseholdTable
+from abm.streams import PURPOSES, stream_key, uniform_from_key
 
 
 def _logit(benefit: float, cost: float, asc: float, beta: float) -> float:
@@ -53,8 +56,11 @@ def _interp(x: float, xs: list[float], ys: list[float]) -> float:
 class NaiveHousehold(mesa.Agent):
     """One household, its state in attributes."""
 
-    def __init__(self, model: NaiveHouseholdModel, row: dict[str, float], block: tuple[int, bool], group: int):
+    def __init__(
+        self, model: NaiveHouseholdModel, row: dict[str, float], block: tuple[int, bool], group: int, index: int
+    ):
         super().__init__(model)
+        self.index = index  # row in the household table: keys this household's draws
         self.__dict__.update(row)
         self.block = block
         self.group = group
@@ -86,7 +92,12 @@ class NaiveHousehold(mesa.Agent):
         """Decide this year's choices on the state at the start of the year."""
         m = self.model
         ctx: YearContext = m.ctx
-        v, inst, rnd = ctx.values, ctx.instruments, self.random
+        v, inst = ctx.values, ctx.instruments
+        keys, index = m.keys, self.index
+
+        def draw(purpose: str) -> float:
+            return uniform_from_key(keys[purpose], index)
+
         beta = v["cost_sensitivity"]
         mult = inst.expected_subsidy_multiplier
         tariff = ctx.tariff(v["residential_tariff"])
@@ -99,7 +110,7 @@ class NaiveHousehold(mesa.Agent):
             buys = self.car_age + 1.0 >= self.car_life
         else:
             needed, pull = m.first_car_need[self.block]
-            buys = rnd.random() < min(needed * self.income / max(pull, 1e-9), 1.0)
+            buys = draw("first_car") < min(needed * self.income / max(pull, 1e-9), 1.0)
         if buys:
             year = ctx.year
             tax_share = 1.0 if year <= v["nev_tax_full_until"] else 0.5 if year <= v["nev_tax_half_until"] else 0.0
@@ -111,12 +122,12 @@ class NaiveHousehold(mesa.Agent):
             )
             charging = 1.0 if self.home_charging else ctx.public_charging_access
             decisions["buys"] = True
-            decisions["ev"] = rnd.random() < _logit(benefit, cost, v["asc.ev"], beta) * charging
+            decisions["ev"] = draw("ev_choice") < _logit(benefit, cost, v["asc.ev"], beta) * charging
 
         # 2. rooftop PV
         if self.roof_kw > 0 and self.pv_kw <= 0:
             p = v["bass_p"] * (v["rooftop_programme_p_multiplier"] if inst.rooftop_pv_programme else 1.0)
-            if rnd.random() < min(max(p + v["bass_q"] * m.peer_share("pv", self.group), 0.0), 1.0):
+            if draw("pv_opportunity") < min(max(p + v["bass_q"] * m.peer_share("pv", self.group), 0.0), 1.0):
                 electricity = self.demand(ctx)[0]
                 gen = self.roof_kw * v["pv_full_load_hours"]
                 sc = _interp(gen / electricity, m.ratio_grid, m.self_use)
@@ -125,20 +136,20 @@ class NaiveHousehold(mesa.Agent):
                 if inst.rooftop_pv_programme:
                     annuity = min(annuity, ctx.enterprise_pv_annuity)
                 cost = self.roof_kw * ((ctx.pv_price - inst.pv_subsidy * mult) * annuity + v["pv_om_cost"])
-                if rnd.random() < _logit(benefit, cost, v["asc.household_pv"], beta):
+                if draw("pv_choice") < _logit(benefit, cost, v["asc.household_pv"], beta):
                     decisions["pv"] = True
 
         # 3. electrified heat and cooking at appliance replacement
-        if not self.electrified and rnd.random() < 1.0 / v["appliance_lifetime"]:
+        if not self.electrified and draw("heat_opportunity") < 1.0 / v["appliance_lifetime"]:
             fuel = self.demand(ctx)[1]
             added = fuel * v["kwh_per_tce"] * v["household_fuel_efficiency"] / v["heat_pump_cop"]
             benefit = fuel * fuel_price - added * tariff
             cost = (v["heat_pump_cost"] - inst.heat_pump_subsidy * mult) * _crf(self.hurdle, v["appliance_lifetime"])
-            if rnd.random() < _logit(benefit, cost, v["asc.heat_pump"], beta):
+            if draw("heat_choice") < _logit(benefit, cost, v["asc.heat_pump"], beta):
                 decisions["electrified"] = True
 
         # 4. home retrofit
-        if not self.retrofitted and rnd.random() < min(
+        if not self.retrofitted and draw("retrofit_opportunity") < min(
             v["bass_p"] + v["bass_q"] * m.peer_share("retrofit", self.group), 1.0
         ):
             _, _, appliance, conditioning, size_factor = self.demand(ctx)
@@ -160,18 +171,20 @@ class NaiveHousehold(mesa.Agent):
                 * area
                 * _crf(self.hurdle, v["home_retrofit_lifetime"])
             )
-            if rnd.random() < _logit(v["home_retrofit_saving"] * running, cost, v["asc.home_retrofit"], beta):
+            if draw("retrofit_choice") < _logit(
+                v["home_retrofit_saving"] * running, cost, v["asc.home_retrofit"], beta
+            ):
                 decisions["retrofitted"] = True
 
         # 5. waste sorting
         if not self.sorting:
             hazard = min(v["bass_p"] + v["bass_q"] * m.peer_share("sorting", self.group), 1.0)
             chooses = _logit(inst.green_points * mult, v["sorting_effort_cost"], v["asc.waste_sorting"], beta)
-            if rnd.random() < hazard and rnd.random() < chooses:
+            if draw("sorting_opportunity") < hazard and draw("sorting_choice") < chooses:
                 decisions["sorting"] = True
 
         # 6. moves into a new dwelling
-        if rnd.random() < v["dwelling_renewal_rate"] / 100.0:
+        if draw("move") < v["dwelling_renewal_rate"] / 100.0:
             decisions["moves"] = True
         self.next = decisions
 
@@ -181,7 +194,9 @@ class NaiveHousehold(mesa.Agent):
         if d.get("buys"):
             self.has_car, self.ev, self.car_age = True, bool(d["ev"]), 0.0
             spread = v["service_life_spread"]
-            self.car_life = v["car_lifetime"] * (1.0 + spread * (2.0 * self.random.random() - 1.0))
+            self.car_life = v["car_lifetime"] * (
+                1.0 + spread * (2.0 * uniform_from_key(self.model.keys["car_life"], self.index) - 1.0)
+            )
         elif self.has_car:
             self.car_age += 1.0
         if d.get("pv"):
@@ -202,14 +217,16 @@ class NaiveHouseholdModel(mesa.Model):
 
     def __init__(self, table: HouseholdTable, seed: int):
         super().__init__(rng=seed)
+        self.seed = seed
         columns = ("urban", "size", "income", "weight", "roof_kw", "hurdle", "has_car", "ev", "home_charging",
                    "car_age", "car_life", "pv_kw", "electrified", "retrofitted", "sorting", "building_saving")  # fmt: skip
         arrays = {c: getattr(table, c).tolist() for c in columns}
         counties, groups = table.county.tolist(), table.neighbourhood.tolist()
         for i in range(len(table)):
             row = {c: arrays[c][i] for c in columns}
-            NaiveHousehold(self, row, (counties[i], row["urban"]), groups[i])
+            NaiveHousehold(self, row, (counties[i], row["urban"]), groups[i], i)
         self.ctx: YearContext | None = None
+        self.keys: dict[str, int] = {}
         self.counts: dict[str, dict[int, int]] = {}
         self.members: dict[int, int] = defaultdict(int)
         for agent in self.agents:
@@ -226,6 +243,11 @@ class NaiveHouseholdModel(mesa.Model):
     def step_households(self, ctx: YearContext) -> None:
         """One year of household decisions under ``ctx``."""
         self.ctx = ctx
+        self.keys = {
+            p.removeprefix("household."): stream_key(self.seed, p, ctx.year)
+            for p in PURPOSES
+            if p.startswith("household.")
+        }
         self.self_use = ctx.self_consumption["residential"][:, 0].tolist()
         counts = {"pv": defaultdict(int), "retrofit": defaultdict(int), "sorting": defaultdict(int)}
         households: dict[tuple[int, bool], int] = defaultdict(int)

@@ -233,24 +233,25 @@ def test_neighbourhood_share_matches_brute_force(data):
 def test_draw_adoption_never_adopts_ineligible_agents(eligible, p, seed):
     """Only eligible agents can adopt, whatever the probability."""
     mask = np.array(eligible)
-    adopts = draw_adoption(np.random.default_rng(seed), mask, np.full(mask.shape[0], p))
+    u = np.random.default_rng(seed).random(mask.shape[0])
+    adopts = draw_adoption(u, mask, np.full(mask.shape[0], p))
     assert adopts.dtype == bool
     assert not np.any(adopts & ~mask)
 
 
 def test_draw_adoption_extremes():
     """Probability 1 adopts every eligible agent; probability 0 adopts none."""
-    rng = np.random.default_rng(3)
+    u = np.random.default_rng(3).random(5)
     mask = np.array([True, False, True, True, False])
-    np.testing.assert_array_equal(draw_adoption(rng, mask, 1.0), mask)
-    assert not draw_adoption(rng, mask, 0.0).any()
-    assert not draw_adoption(rng, np.zeros(5, dtype=bool), 1.0).any()
+    np.testing.assert_array_equal(draw_adoption(u, mask, 1.0), mask)
+    assert not draw_adoption(u, mask, 0.0).any()
+    assert not draw_adoption(u, np.zeros(5, dtype=bool), 1.0).any()
 
 
 def test_draw_adoption_rate_matches_probability():
     """With many agents the adopted share is close to the probability."""
-    rng = np.random.default_rng(11)
-    adopts = draw_adoption(rng, np.ones(100_000, dtype=bool), 0.3)
+    u = np.random.default_rng(11).random(100_000)
+    adopts = draw_adoption(u, np.ones(100_000, dtype=bool), 0.3)
     assert adopts.mean() == pytest.approx(0.3, abs=0.01)
 
 
