@@ -244,7 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
         "scenario may set (fixed: observed data) and source. Ends with the count shown.\n\n"
         "On a terminal the table is cut to its width (source first, then unit and group; names\n"
         "never); --wide, or output to a file or pipe, prints every cell in full. --markdown prints\n"
-        "the table of docs/parameters.md.",
+        "the table of docs/parameters.md. --wide also adds two columns: each lever's expected sign\n"
+        "on CO2 when raised (-, + or 0) and its channel, how it reaches CO2.",
         epilog="examples:\n"
         "  suqian-abm parameters --kind lever\n"
         "  suqian-abm parameters --group subsidies --name '*ev*'\n"
@@ -263,7 +264,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TEXT",
         help="only names containing TEXT, or matching it as a glob when it has *, ? or [...]; ignoring case",
     )
-    params.add_argument("--wide", action="store_true", help="print every cell in full, however wide the terminal")
+    params.add_argument(
+        "--wide",
+        action="store_true",
+        help="print every cell in full, however wide the terminal, and add each lever's sign and channel",
+    )
     params.add_argument("--markdown", action="store_true", help="print a markdown table (every cell in full)")
     return parser
 
@@ -308,11 +313,11 @@ def _parameters(args: argparse.Namespace) -> int:
     every = list(registry().values())
     chosen = listing.select(every, kind=args.kind, group=args.group, name=args.name)
     if args.markdown:
-        print(listing.markdown_table(chosen))
+        print(listing.markdown_table(chosen, wide=args.wide))
         return 0
     on_terminal = sys.stdout.isatty() or "COLUMNS" in os.environ
     width = shutil.get_terminal_size().columns if on_terminal and not args.wide else None
-    print(listing.text_table(chosen, len(every), width))
+    print(listing.text_table(chosen, len(every), width, wide=args.wide))
     return 0
 
 

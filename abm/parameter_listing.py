@@ -5,6 +5,9 @@ unit, default, range and source, and a count line. Given a width in characters (
 terminal's), it shortens source, then unit, then group, marking each cut with ``…``;
 names, kinds, defaults and ranges are never cut. The markdown table is the one
 ``docs/parameters.md`` ends with (:func:`abm.parameters.parameter_table`), for any selection.
+Wide tables (``--wide``) add each lever's expected sign and channel (how it reaches CO2);
+they are blank for other kinds. ``docs/parameters.md`` also holds the wide markdown table
+of the levers (:func:`channel_table`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from abm.parameters import Parameter
 
 HEADER = ("name", "kind", "group", "unit", "default", "range", "source")
+WIDE_HEADER = (*HEADER, "sign", "channel")
 GAP = "  "
 ELLIPSIS = "…"
 # columns that may be cut to fit the width, in the order they are cut, and the fewest characters each keeps
@@ -58,9 +62,10 @@ def value_range(p: Parameter) -> str:
     return f"{p.low:g} to {p.high:g}" if p.adjustable else "fixed"
 
 
-def cells(p: Parameter) -> tuple[str, ...]:
-    """One parameter's cells, in the order of :data:`HEADER`."""
-    return (p.name, p.kind, p.group, p.unit, f"{p.default:g}", value_range(p), p.source)
+def cells(p: Parameter, wide: bool = False) -> tuple[str, ...]:
+    """One parameter's cells, in the order of :data:`HEADER` (:data:`WIDE_HEADER` if ``wide``)."""
+    short = (p.name, p.kind, p.group, p.unit, f"{p.default:g}", value_range(p), p.source)
+    return (*short, p.expected_sign, p.channel) if wide else short
 
 
 def display_width(text: str) -> int:
@@ -89,7 +94,7 @@ def pad(text: str, width: int, right: bool = False) -> str:
 
 def column_widths(rows: Sequence[Sequence[str]], width: int | None) -> list[int]:
     """Each column's width: its widest cell, cut down (see :data:`SHRINKABLE`) until a line fits ``width``."""
-    widths = [max(display_width(row[i]) for row in rows) for i in range(len(HEADER))]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     if width is None:
         return widths
     for column, fewest in SHRINKABLE:
@@ -101,9 +106,12 @@ def column_widths(rows: Sequence[Sequence[str]], width: int | None) -> list[int]
     return widths
 
 
-def text_table(parameters: Sequence[Parameter], total: int, width: int | None = None) -> str:
-    """Header, one line per parameter and ``N of M parameters``; lines fit ``width`` columns where they can."""
-    rows = [HEADER, *(cells(p) for p in parameters)]
+def text_table(parameters: Sequence[Parameter], total: int, width: int | None = None, wide: bool = False) -> str:
+    """Header, one line per parameter and ``N of M parameters``; lines fit ``width`` columns where they can.
+
+    ``wide`` adds the sign and channel columns (see :data:`WIDE_HEADER`).
+    """
+    rows = [WIDE_HEADER if wide else HEADER, *(cells(p, wide) for p in parameters)]
     widths = column_widths(rows, width)
     default = HEADER.index("default")
     lines = [
@@ -116,10 +124,29 @@ def text_table(parameters: Sequence[Parameter], total: int, width: int | None = 
     return "\n".join([*lines, f"{len(parameters)} of {total} {noun}"])
 
 
-def markdown_table(parameters: Iterable[Parameter]) -> str:
-    """The parameters as the markdown table of ``docs/parameters.md``; every cell in full."""
-    lines = ["| name | kind | unit | default | range | source |", "|---|---|---|---|---|---|"]
+def markdown_table(parameters: Iterable[Parameter], wide: bool = False) -> str:
+    """The parameters as the markdown table of ``docs/parameters.md``; every cell in full.
+
+    ``wide`` adds the expected sign and the channel of each lever (blank for other kinds).
+    """
+    head, rule = "| name | kind | unit | default | range | source |", "|---|---|---|---|---|---|"
+    if wide:
+        head, rule = head + " sign | channel |", rule + "---|---|"
+    lines = [head, rule]
     for p in parameters:
         source = p.source.replace("|", "/")
-        lines.append(f"| `{p.name}` | {p.kind} | {p.unit} | {p.default:g} | {value_range(p)} | {source} |")
+        row = f"| `{p.name}` | {p.kind} | {p.unit} | {p.default:g} | {value_range(p)} | {source} |"
+        if wide:
+            sign = f"`{p.expected_sign}`" if p.expected_sign else ""
+            row += f" {sign} | {p.channel.replace('|', '/')} |"
+        lines.append(row)
+    return "\n".join(lines)
+
+
+def channel_table(parameters: Iterable[Parameter]) -> str:
+    """The levers among ``parameters`` with their group, expected sign on CO2 and channel, as markdown."""
+    lines = ["| lever | group | sign | channel |", "|---|---|---|---|"]
+    for p in parameters:
+        if p.kind == "lever":
+            lines.append(f"| `{p.name}` | {p.group} | `{p.expected_sign}` | {p.channel.replace('|', '/')} |")
     return "\n".join(lines)

@@ -2,11 +2,17 @@
 
 The registry is the table ``abm/data/parameters.csv``. Each row is one parameter:
 
-``name, kind, group, unit, default, low, high, source, description``
+``name, kind, group, unit, default, low, high, source, description, channel, expected_sign``
 
 ``kind`` is ``lever`` (an instrument the government sets), ``uncertainty`` (a fact about
 the future nobody controls) or ``parameter`` (everything else). Blank ``low``/``high``
 mark a value that is an observed fact; it cannot be changed by a scenario.
+
+Every lever also says how it acts: ``channel`` is one line from the lever through the
+agents and their decision (or a fixed path the government sets, where no agent decides)
+to the energy flow and the CO2 frame it moves; ``expected_sign`` is the expected sign of
+its effect on CO2 when it is raised: ``-``, ``+``, or ``0`` for a lever inert by design
+(the channel says why). Both are required for levers and may be blank for other rows.
 
 Parameters in a unit of :data:`WHOLE_UNITS` (calendar years and counts of households,
 persons, firms, vehicles and chargers) take whole numbers only: ``policy_start_year = 2021.5``
@@ -28,7 +34,20 @@ from pathlib import Path
 
 KINDS = ("lever", "uncertainty", "parameter")
 WHOLE_UNITS = ("year", "households", "persons", "firms", "vehicles", "chargers")  # values are whole numbers
-COLUMNS = ("name", "kind", "group", "unit", "default", "low", "high", "source", "description")
+COLUMNS = (
+    "name",
+    "kind",
+    "group",
+    "unit",
+    "default",
+    "low",
+    "high",
+    "source",
+    "description",
+    "channel",
+    "expected_sign",
+)
+SIGNS = ("-", "+", "0")  # expected effect on CO2 of raising a lever
 
 
 class RegistryError(ValueError):
@@ -65,6 +84,8 @@ class Parameter:
     high: float | None
     source: str
     description: str
+    channel: str = ""
+    expected_sign: str = ""
 
     @property
     def whole(self) -> bool:
@@ -195,6 +216,13 @@ class Registry(Mapping[str, Parameter]):
                     raise RegistryError(f"{path}: row {i}: {raw['kind']} '{name}' needs a range")
                 if not raw["source"].strip() or not raw["unit"].strip():
                     raise RegistryError(f"{path}: row {i}: '{name}' needs a unit and a source")
+                channel, sign = raw["channel"].strip(), raw["expected_sign"].strip()
+                if raw["kind"] == "lever" and not (channel and sign):
+                    raise RegistryError(f"{path}: row {i}: lever '{name}' needs a channel and an expected_sign")
+                if sign and sign not in SIGNS:
+                    raise RegistryError(
+                        f"{path}: row {i}: expected_sign of '{name}' must be one of {', '.join(SIGNS)}, got {sign!r}"
+                    )
                 parameters.append(
                     Parameter(
                         name,
@@ -206,6 +234,8 @@ class Registry(Mapping[str, Parameter]):
                         high,
                         raw["source"].strip(),
                         raw["description"].strip(),
+                        channel,
+                        sign,
                     )
                 )
         return cls(parameters)
