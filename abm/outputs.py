@@ -90,6 +90,7 @@ KINDS = {
         ),
         (("summary.md",), ("runs.csv",)),
     ),
+    "effects": OutputKind(re.compile(r"(effects|wedges)\.(csv|png)"), (("effects.csv",),)),
 }
 
 
