@@ -19,7 +19,8 @@ quantiles of the paired differences (``_q05``, ``_q95``):
 * ``delta_fiscal_cost``: subsidies paid (the trajectory's ``fiscal_cost``, total), summed
   over 2021 to the end year, 100 million yuan;
 * ``yuan_per_tonne_avoided``: the mean fiscal delta over the mean CO2 avoided (with
-  electricity) over the same years, in yuan per tCO2; blank when nothing is avoided;
+  electricity) over the same years, in yuan per tCO2; blank when nothing is avoided, 0 for
+  a lever that costs the budget nothing, negative when it saves subsidies as it avoids CO2;
 * ``expected_sign`` from the registry and ``sign_ok``: on ``low_to_high`` rows true unless
   the whole 5-95 % band lies on the wrong side of zero (above 0 for ``-``, below 0 for
   ``+``); for ``0`` true when the band holds 0. The band judged is that of the cumulative
