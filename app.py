@@ -1041,12 +1041,21 @@ def EmissionsChart(outcome: Outcome, words: Words) -> None:  # noqa: N802
         Chart(option, "emissions-chart", height=420)
 
 
+STATUS_TEXT = {"met": "score.met", "reached_then_lost": "score.lost", "met_late": "score.late"}
+
+
+def status_text_key(row: pd.Series) -> str:
+    """The text key of a scorecard row's verdict: met, reached then lost, met late, or missed."""
+    if bool(row["met"]):
+        return "score.met"
+    return STATUS_TEXT.get(row.get("status"), "score.missed")
+
+
 def _target_cells(row: pd.Series | None, words: Words) -> list[solara.Element]:
     if row is None:
         return [rv.Html(tag="td", children=["–"]), rv.Html(tag="td", children=["–"])]
     met = bool(row["met"])
-    label = {"reached_then_lost": "score.lost", "met_late": "score.late"}.get(row.get("status"), "score.missed")
-    chip = span(f"sq-chip {'sq-chip-met' if met else 'sq-chip-missed'}", words("score.met" if met else label))
+    chip = span(f"sq-chip {'sq-chip-met' if met else 'sq-chip-missed'}", words(status_text_key(row)))
     first = row["first_year_met"]
     first_text = words("score.since", year=int(first)) if not pd.isna(first) else words("score.never")
     return [rv.Html(tag="td", children=[chip]), rv.Html(tag="td", class_="sq-first", children=[first_text])]
