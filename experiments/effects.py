@@ -43,10 +43,7 @@ effect shows there). ``effects.png`` shows the low-to-high deltas with their ban
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +62,7 @@ from abm.parameters import registry
 from abm.run import run
 from abm.scenario import Scenario, load_scenario
 from experiments.ensemble import member_seeds
-from experiments.runner import Progress, children_ignore_ctrl_c
+from experiments.runner import map_in_processes
 
 MAX_MEMBERS = 1_000
 YEAR = 2030
@@ -309,21 +306,7 @@ def _wedge_row(part: str, values: np.ndarray) -> dict[str, object]:
 
 def _run_all(tasks: list[tuple[str, int | None, Setting, int, int]], workers: int, progress: bool) -> list[Outcome]:
     """Every task's outcome, in order; in a process pool when ``workers`` > 1."""
-    bar = Progress(len(tasks), 0, sys.stderr) if progress else None
-    results: list[Outcome] = []
-    with ProcessPoolExecutor(max_workers=workers) if workers > 1 else nullcontext() as pool:
-        with children_ignore_ctrl_c():  # Ctrl-C stops this process, which stops the workers in order
-            pending = pool.map(_outcome, tasks) if pool is not None else map(_outcome, tasks)
-        try:
-            for result in pending:
-                results.append(result)
-                if bar:
-                    bar.update(len(results), 0, final=len(results) == len(tasks))
-        except KeyboardInterrupt:
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
-            raise
-    return results
+    return map_in_processes(_outcome, tasks, workers, progress)
 
 
 def draw_effects(effects: Effects) -> Figure:

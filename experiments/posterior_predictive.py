@@ -8,10 +8,7 @@ the observations left uncertain, parameters they do not identify included.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +30,7 @@ from abm.scenario import load_scenario
 from abm.scorecard import peak, series
 from calibration.abc import draw
 from experiments.ensemble import member_seeds
-from experiments.runner import Progress, children_ignore_ctrl_c
+from experiments.runner import map_in_processes
 
 HEADLINE = "co2_with_electricity"
 PEAK_BY = 2030
@@ -113,20 +110,7 @@ def project(
     draws = [{**(fixed or {}), **d} for d in draw(posterior, members, rng)]
     draws = [{k: v for k, v in d.items() if k not in base.settings} for d in draws]
     tasks = [(scenario, d, s, households) for d, s in zip(draws, seeds, strict=True)]
-    bar = Progress(len(tasks), 0, sys.stderr) if progress else None
-    results = []
-    with ProcessPoolExecutor(max_workers=workers) if workers > 1 else nullcontext() as pool:
-        with children_ignore_ctrl_c():  # Ctrl-C stops this process, which stops the workers in order
-            pending = pool.map(_member, tasks) if pool is not None else map(_member, tasks)
-        try:
-            for result in pending:
-                results.append(result)
-                if bar:
-                    bar.update(len(results), 0, final=len(results) == len(tasks))
-        except KeyboardInterrupt:
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    results = map_in_processes(_member, tasks, workers, progress)
     rows, emissions = [], []
     for i, ((year, level, peaked, values, years), d, s) in enumerate(zip(results, draws, seeds, strict=True)):
         rows.append({"member": i, "seed": s, "peak_year": year, "peak_mt": level, "peaked": peaked, **d})

@@ -38,10 +38,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, as_completed
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -51,6 +51,9 @@ from abm.run import run
 from abm.scenario import load_scenario
 from experiments.design import RunTask, tasks
 from experiments.spec import ExperimentSpec
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 RESULTS = "results"
 
@@ -238,6 +241,29 @@ def forked_children_ignore_ctrl_c() -> Iterator[None]:
         yield
     finally:
         _FORKS_IGNORE.pop()
+
+
+def map_in_processes(func: Callable[[T], R], tasks: list[T], workers: int, progress: bool = True) -> list[R]:
+    """``func`` of every task, in order: in a process pool when ``workers`` > 1, else in this process.
+
+    Progress shows on stderr; workers ignore Ctrl-C, which stops this process, and it stops
+    them in order, pending tasks cancelled.
+    """
+    bar = Progress(len(tasks), 0, sys.stderr) if progress else None
+    results: list[R] = []
+    with ProcessPoolExecutor(max_workers=workers) if workers > 1 else contextlib.nullcontext() as pool:
+        with children_ignore_ctrl_c():
+            pending = pool.map(func, tasks) if pool is not None else map(func, tasks)
+        try:
+            for result in pending:
+                results.append(result)
+                if bar:
+                    bar.update(len(results), 0, final=len(results) == len(tasks))
+        except KeyboardInterrupt:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return results
 
 
 @contextlib.contextmanager
