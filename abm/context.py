@@ -28,7 +28,8 @@ class Instruments:
     subsidy_multiplier: float  # on every subsidy rate: what is claimed per unit (the adaptive rule's)
     expected_payout_share: float  # share of claims agents expect the budget to pay this year, in [0, 1]
     rooftop_pv_programme: bool
-    utility_pv_mw: float
+    pv_plus_programme: float  # share of the designated PV+ land opened to developers, in [0, 1]
+    utility_pv_mw: float  # utility PV the government procures (the 2020 plants and any forced path)
     grid_storage_mwh: float
     biomass_mw: float
     waste_power_mw: float

@@ -204,6 +204,33 @@ def city_pv_balance(
     return CityBalance(generated, used, curtailed)
 
 
+def marginal_curtailment(
+    profiles: HourlyProfiles,
+    pv_mw: float,
+    loads_mwh: Mapping[str, float],
+    storage_mwh: float,
+    export_limit_mw: float,
+    efficiency: float,
+    full_load_hours: float,
+    block_mw: float,
+) -> float:
+    """Share of the output of ``block_mw`` more PV that the city would curtail, in [0, 1].
+
+    The curtailment the block adds to the city's, over the block's output, with the
+    city's loads, PV and storage as given.
+    """
+    if block_mw <= 0:
+        return 0.0
+    before = city_pv_balance(profiles, pv_mw, loads_mwh, storage_mwh, export_limit_mw, efficiency, full_load_hours)
+    after = city_pv_balance(
+        profiles, pv_mw + block_mw, loads_mwh, storage_mwh, export_limit_mw, efficiency, full_load_hours
+    )
+    added = after.pv_generated - before.pv_generated
+    if added <= 0:
+        return 0.0
+    return float(np.clip((after.pv_curtailed - before.pv_curtailed) / added, 0.0, 1.0))
+
+
 def anchored_path(year: int, anchors: Mapping[int, float]) -> float:
     """Value at ``year`` by linear interpolation between anchor years (flat outside)."""
     xs = sorted(anchors)

@@ -4,16 +4,18 @@ Order of a year (``SuqianModel.step``):
 
 1. the government sets the instruments in force (levers, prices, capacities, budget);
 2. prices and exogenous paths for the year are fixed (economy, grid factor, learning);
-3. enterprises decide (rooftop PV, storage, retrofit, electrified heat, recycling, green
+3. utility-scale PV developers decide which sites to build, expecting last year's
+   curtailment of new PV;
+4. enterprises decide (rooftop PV, storage, retrofit, electrified heat, recycling, green
    power), then capacity turns over;
-4. households decide (car and electric car, rooftop PV, electrification, retrofit, waste
+5. households decide (car and electric car, rooftop PV, electrification, retrofit, waste
    sorting), then dwellings renew;
-5. fleets retire, replace and grow their vehicles;
-6. the energy system balances the year: PV absorbed by the city with storage, local
-   power and heat, net imports;
-7. the government pays the year's subsidy claims within the year's budget (pro rata
+6. fleets retire, replace and grow their vehicles;
+7. the energy system balances the year: PV absorbed by the city with storage (firms',
+   grid-side and paired with utility PV), local power and heat, net imports;
+8. the government pays the year's subsidy claims within the year's budget (pro rata
    when they exceed it);
-8. accounting turns end-of-year stocks into energy and CO2 by sector, and the
+9. accounting turns end-of-year stocks into energy and CO2 by sector, and the
    government sets next year's subsidy rates.
 
 All agents of a kind decide on the state at the start of the year, at once (synchronous
@@ -42,6 +44,7 @@ from abm.energy_system import (
     grid_nonfossil_share,
     learned_price,
     load_profiles,
+    marginal_curtailment,
     self_consumption_tables,
 )
 from abm.energy_use import FUELS, EnergyUse
@@ -49,6 +52,7 @@ from abm.population import check_households, synthesize_households
 from abm.records import YearRecord
 from abm.scenario import Scenario
 from agents import Enterprises, Government, HouseholdBlock, InlandShipping, RoadFleet, household_energy
+from agents.investors import UtilityPVInvestors
 
 DEFAULT_HOUSEHOLDS = 20_000
 
@@ -90,6 +94,10 @@ class SuqianModel(mesa.Model):
         self.households, _ = synthesize_households(v, households, self.rng)
         self.household_blocks = [HouseholdBlock(self, self.households, slice(0, households))]
         self.fleets = [RoadFleet(self, f) for f in ("city_bus", "taxi", "logistics_truck")] + [InlandShipping(self)]
+        self.investors = UtilityPVInvestors(self)
+        self._city_state: tuple[float, dict[str, float], float] | None = (
+            None  # last year's PV MW, loads MWh, storage MWh
+        )
         self.records: list[YearRecord] = []
         self._evs_without_home = 0.0
         self._co2_history: list[float] = []
@@ -126,6 +134,8 @@ class SuqianModel(mesa.Model):
         ledger = SubsidyLedger()
         ctx = self.context(year, ledger)
         if year > int(self.values["start_year"]):
+            self.investors.curtailment_outlook = self.curtailment_outlook()
+            self.investors.decide(ctx)
             self.enterprises.decide(ctx)
             for block in self.household_blocks:
                 block.decide(ctx)
@@ -140,6 +150,23 @@ class SuqianModel(mesa.Model):
         self.year += 1
         if self.year > self.end_year:
             self.running = False
+
+    def curtailment_outlook(self) -> float:
+        """Share of a new utility PV block's output that last year's city would curtail, in [0, 1]."""
+        if self._city_state is None:
+            return 0.0
+        v = self.values
+        pv_mw, loads, storage_mwh = self._city_state
+        return marginal_curtailment(
+            self.profiles,
+            pv_mw,
+            loads,
+            storage_mwh,
+            v["grid_export_limit"],
+            v["storage_round_trip_efficiency"],
+            v["pv_full_load_hours"],
+            v["utility_pv_outlook_block"],
+        )
 
     def account(self, ctx: YearContext) -> YearRecord:
         """Energy, emissions and indicators at the end of the year."""
@@ -173,17 +200,21 @@ class SuqianModel(mesa.Model):
         firm_pv_kw = sum(s.pv_kw for s in sectors.values())
         firm_storage_kwh = sum(s.storage_kwh for s in sectors.values())
         rooftop_kw = hh.pv_kw + firm_pv_kw
-        pv_mw = inst.utility_pv_mw + rooftop_kw / 1000.0
-        storage_mwh = inst.grid_storage_mwh + firm_storage_kwh / 1000.0
+        utility_mw = inst.utility_pv_mw + self.investors.mw
+        paired_mwh = self.investors.paired_storage_mwh
+        pv_mw = utility_mw + rooftop_kw / 1000.0
+        storage_mwh = inst.grid_storage_mwh + paired_mwh + firm_storage_kwh / 1000.0
         loads = {
             "industry": sum(uses[s].electricity for s in INDUSTRY_SECTORS) + agriculture.electricity,
             "commerce": uses["buildings_commercial"].electricity,
             "residential": hh.residential.electricity + transport.electricity,
         }
+        loads_mwh = {k: x / 1000.0 for k, x in loads.items()}
+        self._city_state = (pv_mw, loads_mwh, storage_mwh)
         city = city_pv_balance(
             self.profiles,
             pv_mw,
-            {k: x / 1000.0 for k, x in loads.items()},
+            loads_mwh,
             storage_mwh,
             v["grid_export_limit"],
             v["storage_round_trip_efficiency"],
@@ -237,12 +268,13 @@ class SuqianModel(mesa.Model):
             enterprises=sectors,
             fleets=fleets,
             pv_mw={
-                "utility": inst.utility_pv_mw,
+                "utility": utility_mw,
                 "households": hh.pv_kw / 1000.0,
                 "enterprises": firm_pv_kw / 1000.0,
             },
             storage_mwh={
                 "grid": inst.grid_storage_mwh,
+                "paired_with_pv": paired_mwh,
                 "enterprises": firm_storage_kwh / 1000.0,
             },
             subsidies=dict(ctx.ledger.paid),

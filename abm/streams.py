@@ -55,6 +55,10 @@ PURPOSES: dict[str, int] = {
     "fleet.taxi.life": 204,
     "fleet.logistics_truck.electric": 205,
     "fleet.logistics_truck.life": 206,
+    # utility-scale PV developers (index: candidate site)
+    "investor.site_cost": 301,
+    "investor.hurdle": 302,
+    "investor.pv_build": 303,
 }
 
 _MASK = (1 << 64) - 1

@@ -115,6 +115,7 @@ class Government(mesa.Agent):
             subsidy_multiplier=self.adaptive_multiplier,
             expected_payout_share=self.expected_payout_share(year),
             rooftop_pv_programme=bool(lever("rooftop_pv_programme", year)),
+            pv_plus_programme=lever("pv_plus_programme", year),
             utility_pv_mw=v["utility_pv_2020"] + self._cumulative("utility_pv_additions", year),
             grid_storage_mwh=v["grid_storage_hours"] * self._cumulative("grid_storage_additions", year),
             biomass_mw=self._ramp("biomass_power_2025", year, 2025, v["biomass_power_2020"]),

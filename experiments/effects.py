@@ -38,7 +38,12 @@ scenario with every lever at its baseline value; each group's wedge is the chang
 only that group's levers take the scenario's values; the residual is the whole gap less
 the wedges, what the groups do together beyond their separate effects (``policy_start_year``,
 in the ``policy`` group, moves when every other group's instruments start, so much of its
-effect shows there). ``effects.png`` shows the low-to-high deltas with their bands.
+effect shows there). The same gap is split a second way, by mechanism: the levers that act
+through agents' decisions (every lever whose registry channel is not a ``fixed path``), the
+fixed paths the government sets (capacities, ramps, sinks), and the policy start year;
+each again alone from the reference, with the residual. ``wedges.csv`` says which split a
+row belongs to (``split``: ``group`` or ``mechanism``). ``effects.png`` shows the
+low-to-high deltas with their bands.
 """
 
 from __future__ import annotations
@@ -214,6 +219,17 @@ def _summary(deltas: list[dict[str, float]]) -> dict[str, float]:
     return row
 
 
+MECHANISMS = ("agents' decisions", "fixed paths", "policy timing")
+
+
+def mechanism(name: str) -> str:
+    """How a lever reaches CO2: through agents' decisions, as a fixed path, or by timing the others."""
+    p = registry()[name]
+    if name == "policy_start_year":
+        return "policy timing"
+    return "fixed paths" if p.channel.startswith("fixed path") else "agents' decisions"
+
+
 def estimate(
     scenario: str,
     members: int,
@@ -256,7 +272,21 @@ def estimate(
         g: _key({n: at_baseline[n] for n in everything if reg[n].group != g and at_baseline[n] != base[n]})
         for g in groups
     }
-    settings = list(dict.fromkeys([(), reference, *wedge_settings.values(), *(s for c in comparisons for s in c[4:])]))
+    mechanism_settings = {
+        m: _key({n: at_baseline[n] for n in everything if mechanism(n) != m and at_baseline[n] != base[n]})
+        for m in MECHANISMS
+    }
+    settings = list(
+        dict.fromkeys(
+            [
+                (),
+                reference,
+                *wedge_settings.values(),
+                *mechanism_settings.values(),
+                *(s for c in comparisons for s in c[4:]),
+            ]
+        )
+    )
 
     seeds = member_seeds(root_seed, members)
     tasks = [(scenario, end_year, s, seed, households) for seed in seeds for s in settings]
@@ -281,22 +311,24 @@ def estimate(
     table = pd.DataFrame(rows, columns=COLUMNS)
 
     wedge_rows = []
-    gap = [by[i, ()].co2[YEAR] - by[i, reference].co2[YEAR] for i in ids]
-    parts = np.zeros(members)
-    for g in groups:
-        part = np.array([by[i, wedge_settings[g]].co2[YEAR] - by[i, reference].co2[YEAR] for i in ids])
-        parts += part
-        wedge_rows.append(_wedge_row(g, part))
-    wedge_rows.append(_wedge_row("residual (interaction)", np.array(gap) - parts))
-    wedge_rows.append(_wedge_row("total gap", np.array(gap)))
+    gap = np.array([by[i, ()].co2[YEAR] - by[i, reference].co2[YEAR] for i in ids])
+    for split, split_settings in (("group", wedge_settings), ("mechanism", mechanism_settings)):
+        parts = np.zeros(members)
+        for part_name, setting in split_settings.items():
+            part = np.array([by[i, setting].co2[YEAR] - by[i, reference].co2[YEAR] for i in ids])
+            parts += part
+            wedge_rows.append(_wedge_row(split, part_name, part))
+        wedge_rows.append(_wedge_row(split, "residual (interaction)", gap - parts))
+        wedge_rows.append(_wedge_row(split, "total gap", gap))
     wedges = pd.DataFrame(wedge_rows)
     reference_level = float(np.mean([by[i, reference].co2[YEAR] for i in ids]))
     wedges.attrs["reference_mt"] = reference_level
     return Effects(base.name, members, last, table, wedges)
 
 
-def _wedge_row(part: str, values: np.ndarray) -> dict[str, object]:
+def _wedge_row(split: str, part: str, values: np.ndarray) -> dict[str, object]:
     return {
+        "split": split,
         "part": part,
         "delta_co2_2030_mt": float(values.mean()),
         "delta_co2_2030_mt_q05": float(np.quantile(values, 0.05)),
@@ -336,9 +368,24 @@ def draw_effects(effects: Effects) -> Figure:
 def draw_wedges(effects: Effects) -> Figure:
     """Waterfall from the scenario with baseline levers to the scenario in 2030: one wedge per group and the residual."""
     w = effects.wedges
-    parts = w[w["part"] != "total gap"]
     start = float(w.attrs.get("reference_mt", 0.0))
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.8), sharey=True, gridspec_kw={"width_ratios": [3, 2]})
+    titles = {"group": "by instrument group", "mechanism": "by mechanism"}
+    for ax, split in zip(axes, ("group", "mechanism"), strict=True):
+        _waterfall(ax, w[(w["split"] == split) & (w["part"] != "total gap")], start, effects.scenario)
+        ax.set_title(titles[split], fontsize=9)
+    axes[0].set_ylabel(f"CO2 with net imported electricity in {YEAR} (Mt)")
+    fig.suptitle(
+        f"The scenario-vs-baseline gap in {YEAR} (each part alone from the baseline levers; "
+        f"mean of {effects.members} members)",
+        fontsize=9,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def _waterfall(ax: plt.Axes, parts: pd.DataFrame, start: float, scenario: str) -> None:
+    """One waterfall: the reference bar, one bar per part, the scenario's bar."""
     level = start
     labels = ["levers at baseline"]
     ax.bar(0, start, color="grey", alpha=0.7)
@@ -348,18 +395,10 @@ def draw_wedges(effects: Effects) -> Figure:
         level += delta
         labels.append(part)
     ax.bar(len(labels), level, color="C0", alpha=0.7)
-    labels.append(f"scenario '{effects.scenario}'")
+    labels.append(f"scenario '{scenario}'")
     ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right", fontsize=8)
     spread = abs(start - level) + 1.0
     ax.set_ylim(max(min(start, level) - 0.3 * spread, 0.0), max(start, level) + 0.15 * spread)
-    ax.set_ylabel(f"CO2 with net imported electricity in {YEAR} (Mt)")
-    ax.set_title(
-        f"The scenario-vs-baseline gap in {YEAR} by instrument group (each group alone from the baseline; "
-        f"mean of {effects.members} members)",
-        fontsize=9,
-    )
-    fig.tight_layout()
-    return fig
 
 
 def write_effects(effects: Effects, out: Path, overwrite: bool = False) -> None:

@@ -17,9 +17,11 @@ from experiments.effects import (
     COLUMNS,
     MAX_MEMBERS,
     MEASURES,
+    MECHANISMS,
     Outcome,
     _measures,
     estimate,
+    mechanism,
     sign_basis,
     sign_ok,
 )
@@ -190,13 +192,27 @@ def test_sign_ok_is_computed_as_documented(tiny):
     assert pv["delta_co2_2030_mt_q95"] < 0 and bool(pv["sign_ok"])  # more utility PV, less CO2, in every member
 
 
-def test_wedges_add_up_to_the_gap(tiny):
+def test_wedges_add_up_to_the_gap_in_both_splits(tiny):
     wedges = pd.read_csv(tiny / "wedges.csv")
     groups = {p.group for p in registry().of_kind("lever")}
-    assert set(wedges["part"]) == groups | {"residual (interaction)", "total gap"}
-    parts = wedges[wedges["part"] != "total gap"]["delta_co2_2030_mt"].sum()
-    gap = wedges.loc[wedges["part"] == "total gap", "delta_co2_2030_mt"].iloc[0]
-    assert parts == pytest.approx(gap, abs=1e-4) and gap < 0
+    expected = {"group": groups, "mechanism": set(MECHANISMS)}
+    gaps = []
+    for split, names in expected.items():
+        rows = wedges[wedges["split"] == split]
+        assert set(rows["part"]) == names | {"residual (interaction)", "total gap"}
+        parts = rows[rows["part"] != "total gap"]["delta_co2_2030_mt"].sum()
+        gap = rows.loc[rows["part"] == "total gap", "delta_co2_2030_mt"].iloc[0]
+        assert parts == pytest.approx(gap, abs=1e-4) and gap < 0
+        gaps.append(gap)
+    assert gaps[0] == pytest.approx(gaps[1])
+
+
+def test_every_lever_has_one_mechanism():
+    for p in registry().of_kind("lever"):
+        assert mechanism(p.name) in MECHANISMS
+    assert mechanism("ev_subsidy") == "agents' decisions"
+    assert mechanism("grid_storage_additions") == "fixed paths"
+    assert mechanism("policy_start_year") == "policy timing"
 
 
 def test_in_process_and_pool_give_the_same_table(tiny):
