@@ -401,6 +401,47 @@ def _waterfall(ax: plt.Axes, parts: pd.DataFrame, start: float, scenario: str) -
     ax.set_ylim(max(min(start, level) - 0.3 * spread, 0.0), max(start, level) + 0.15 * spread)
 
 
+def _band(row: Mapping[str, object], measure: str) -> str:
+    """``mean [q05, q95]`` of one measure, in two decimals."""
+    mean, q05, q95 = (float(row[f"{measure}{s}"]) for s in ("", "_q05", "_q95"))  # type: ignore[arg-type]
+    if np.isnan(mean):
+        return "n/a"
+    return f"{mean:+.2f} [{q05:+.2f}, {q95:+.2f}]"
+
+
+def markdown_table(table: pd.DataFrame, comparison: str = "low_to_high") -> str:
+    """The effects of one comparison as a markdown table, one lever a row, in the registry's order."""
+    lines = [
+        "| lever | acts through | from → to | Δ CO2 2030 (Mt) | Δ CO2 2021–2035 (Mt) | Δ CO2 2021–2060 (Mt)"
+        " | Δ fiscal cost (100 M yuan) | yuan/t avoided | expected | agrees |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    rows = table[table["comparison"] == comparison]
+    for row in rows.to_dict("records"):
+        name = str(row["lever"])
+        cost = row["yuan_per_tonne_avoided"]
+        per_tonne = "" if pd.isna(cost) else f"{float(cost):,.0f}"
+        agrees = "" if pd.isna(row["sign_ok"]) else ("yes" if bool(row["sign_ok"]) else "**no**")
+        lines.append(
+            f"| `{name}` | {mechanism(name)} | {row['from']:g} → {row['to']:g} {row['unit']} "
+            f"| {_band(row, 'delta_co2_2030_mt')} | {_band(row, 'delta_cumulative_2021_2035_mt')} "
+            f"| {_band(row, 'delta_cumulative_2021_2060_mt')} | {float(row['delta_fiscal_cost']):+.1f} "
+            f"| {per_tonne} | `{row['expected_sign']}` | {agrees} |"
+        )
+    return "\n".join(lines)
+
+
+def markdown_wedges(wedges: pd.DataFrame, split: str) -> str:
+    """One split of the wedges as a markdown table."""
+    lines = ["| part | Δ CO2 2030 (Mt) | 5–95 % |", "|---|---|---|"]
+    for row in wedges[wedges["split"] == split].to_dict("records"):
+        lines.append(
+            f"| {row['part']} | {float(row['delta_co2_2030_mt']):+.2f} "
+            f"| {float(row['delta_co2_2030_mt_q05']):+.2f} to {float(row['delta_co2_2030_mt_q95']):+.2f} |"
+        )
+    return "\n".join(lines)
+
+
 def write_effects(effects: Effects, out: Path, overwrite: bool = False) -> None:
     """effects.csv, wedges.csv, effects.png and wedges.png, written all or nothing."""
     with staged_folder(out, overwrite, kind="effects") as tmp:
