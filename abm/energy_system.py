@@ -213,15 +213,17 @@ def marginal_curtailment(
     efficiency: float,
     full_load_hours: float,
     block_mw: float,
+    before: CityBalance | None = None,
 ) -> float:
     """Share of the output of ``block_mw`` more PV that the city would curtail, in [0, 1].
 
     The curtailment the block adds to the city's, over the block's output, with the
-    city's loads, PV and storage as given.
+    city's loads, PV and storage as given (``before``: their balance, when known).
     """
     if block_mw <= 0:
         return 0.0
-    before = city_pv_balance(profiles, pv_mw, loads_mwh, storage_mwh, export_limit_mw, efficiency, full_load_hours)
+    if before is None:
+        before = city_pv_balance(profiles, pv_mw, loads_mwh, storage_mwh, export_limit_mw, efficiency, full_load_hours)
     after = city_pv_balance(
         profiles, pv_mw + block_mw, loads_mwh, storage_mwh, export_limit_mw, efficiency, full_load_hours
     )

@@ -39,6 +39,7 @@ from abm.accounting import (
 from abm.context import SubsidyLedger, YearContext
 from abm.economy import ENTERPRISE_SECTORS, INDUSTRY_SECTORS, economy_path
 from abm.energy_system import (
+    CityBalance,
     city_pv_balance,
     grid_emission_factor,
     grid_nonfossil_share,
@@ -95,9 +96,8 @@ class SuqianModel(mesa.Model):
         self.household_blocks = [HouseholdBlock(self, self.households, slice(0, households))]
         self.fleets = [RoadFleet(self, f) for f in ("city_bus", "taxi", "logistics_truck")] + [InlandShipping(self)]
         self.investors = UtilityPVInvestors(self)
-        self._city_state: tuple[float, dict[str, float], float] | None = (
-            None  # last year's PV MW, loads MWh, storage MWh
-        )
+        # last year's PV (MW), loads (MWh), storage (MWh) and PV balance, for the developers' outlook
+        self._city_state: tuple[float, dict[str, float], float, CityBalance] | None = None
         self.records: list[YearRecord] = []
         self._evs_without_home = 0.0
         self._co2_history: list[float] = []
@@ -156,7 +156,7 @@ class SuqianModel(mesa.Model):
         if self._city_state is None:
             return 0.0
         v = self.values
-        pv_mw, loads, storage_mwh = self._city_state
+        pv_mw, loads, storage_mwh, balance = self._city_state
         return marginal_curtailment(
             self.profiles,
             pv_mw,
@@ -166,6 +166,7 @@ class SuqianModel(mesa.Model):
             v["storage_round_trip_efficiency"],
             v["pv_full_load_hours"],
             v["utility_pv_outlook_block"],
+            balance,
         )
 
     def account(self, ctx: YearContext) -> YearRecord:
@@ -210,7 +211,6 @@ class SuqianModel(mesa.Model):
             "residential": hh.residential.electricity + transport.electricity,
         }
         loads_mwh = {k: x / 1000.0 for k, x in loads.items()}
-        self._city_state = (pv_mw, loads_mwh, storage_mwh)
         city = city_pv_balance(
             self.profiles,
             pv_mw,
@@ -220,6 +220,7 @@ class SuqianModel(mesa.Model):
             v["storage_round_trip_efficiency"],
             v["pv_full_load_hours"],
         )
+        self._city_state = (pv_mw, loads_mwh, storage_mwh, city)
         own_pv = sum(u.own_pv for u in uses.values())
         pv_to_grid = max(city.pv_used * 1000.0 - own_pv, 0.0)
         other_kwh = (
