@@ -194,8 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Writes effects.csv (changes in 2030 CO2, territorial CO2, cumulative CO2 and fiscal cost,\n"
         "with 5-95 % bands, cost per tonne avoided, expected sign and whether the result agrees),\n"
         "effects.png, and wedges.csv and wedges.png: the scenario-vs-baseline gap in 2030 split by\n"
-        "instrument group and by mechanism (agents' decisions, fixed paths, policy timing), with\n"
-        "the interaction as a residual. Every lever takes about three runs\n"
+        "instrument group and by mechanism (agents' choices, rules on agents, fixed paths, policy\n"
+        "timing), with the interaction as a residual. Every lever takes about three runs\n"
         "per member.",
         epilog="examples:\n"
         "  suqian-abm effects --scenario plan --members 4 --households 2000 --workers 2 --out runs/plan-effects\n"

@@ -39,8 +39,9 @@ only that group's levers take the scenario's values; the residual is the whole g
 the wedges, what the groups do together beyond their separate effects (``policy_start_year``,
 in the ``policy`` group, moves when every other group's instruments start, so much of its
 effect shows there). The same gap is split a second way, by mechanism: the levers that act
-through agents' decisions (every lever whose registry channel is not a ``fixed path``), the
-fixed paths the government sets (capacities, ramps, sinks), and the policy start year;
+through agents' choices, the rules applied to agents when they renew, buy or move
+(standards and mandates), the fixed paths the government sets where no agent decides
+(capacities, ramps, sinks), and the policy start year (see :func:`mechanism`);
 each again alone from the reference, with the residual. ``wedges.csv`` says which split a
 row belongs to (``split``: ``group`` or ``mechanism``). ``effects.png`` shows the
 low-to-high deltas with their bands.
@@ -219,15 +220,23 @@ def _summary(deltas: list[dict[str, float]]) -> dict[str, float]:
     return row
 
 
-MECHANISMS = ("agents' decisions", "fixed paths", "policy timing")
+MECHANISMS = ("agents' choices", "rules on agents", "fixed paths", "policy timing")
 
 
 def mechanism(name: str) -> str:
-    """How a lever reaches CO2: through agents' decisions, as a fixed path, or by timing the others."""
+    """How a lever reaches CO2, from its registry channel.
+
+    ``agents' choices``: agents weigh it in a decision (benefit-cost logit, hazard);
+    ``rules on agents``: a standard or mandate applied when agents renew capacity, buy or
+    move (channel ``rule: ...``); ``fixed paths``: quantities the government sets where no
+    agent decides (channel ``fixed path: ...``); ``policy timing``: the policy start year.
+    """
     p = registry()[name]
     if name == "policy_start_year":
         return "policy timing"
-    return "fixed paths" if p.channel.startswith("fixed path") else "agents' decisions"
+    if p.channel.startswith("fixed path:"):
+        return "fixed paths"
+    return "rules on agents" if p.channel.startswith("rule:") else "agents' choices"
 
 
 def estimate(

@@ -210,7 +210,9 @@ def test_wedges_add_up_to_the_gap_in_both_splits(tiny):
 def test_every_lever_has_one_mechanism():
     for p in registry().of_kind("lever"):
         assert mechanism(p.name) in MECHANISMS
-    assert mechanism("ev_subsidy") == "agents' decisions"
+    assert mechanism("ev_subsidy") == "agents' choices"
+    assert mechanism("public_charger_additions") == "agents' choices"
+    assert mechanism("truck_electric_share_new") == "rules on agents"
     assert mechanism("grid_storage_additions") == "fixed paths"
     assert mechanism("policy_start_year") == "policy timing"
 
