@@ -22,7 +22,7 @@ from experiments.effects import markdown_table, markdown_wedges
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "policy_effects.md"
 RUN = ROOT / "docs" / "effects"
-BLOCK = re.compile(r"(<!-- generated: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(\n<!-- end: (?P=name) -->)", re.S)
+BLOCK = re.compile(r"(<!-- generated: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- end: (?P=name) -->)", re.S)
 
 
 def blocks(run: Path = RUN) -> dict[str, str]:
@@ -44,7 +44,7 @@ def refreshed(text: str, rendered: dict[str, str]) -> str:
         name = match.group("name")
         if name not in rendered:
             raise KeyError(f"{DOC.name}: unknown generated block '{name}'")
-        return match.group(1) + rendered[name] + match.group(4)
+        return match.group(1) + rendered[name] + "\n" + match.group(4)
 
     return BLOCK.sub(replace, text)
 

@@ -23,3 +23,13 @@ def test_model_description_lists_every_lever():
     text = (DOCS / "model.md").read_text(encoding="utf-8")
     missing = [p.name for p in registry().of_kind("lever") if f"`{p.name}`" not in text]
     assert not missing, f"levers missing from docs/model.md: {missing}"
+
+
+def test_policy_effects_tables_match_the_stored_run():
+    """docs/policy_effects.md's generated tables are rendered from docs/effects/ (python -m experiments.effects_doc)."""
+    from experiments.effects_doc import BLOCK, DOC, blocks, refreshed
+
+    text = DOC.read_text(encoding="utf-8")
+    rendered = blocks()
+    assert {m.group("name") for m in BLOCK.finditer(text)} == set(rendered)
+    assert refreshed(text, rendered) == text, "docs/policy_effects.md is stale: run python -m experiments.effects_doc"
