@@ -12,7 +12,8 @@ output growth and by autonomous efficiency gains, then changed by what it adopte
   ``industrial_heat_pump_cop``;
 * rooftop PV and behind-the-meter storage: PV output meets the firm's own load first
   (self-consumption from the hourly model), storage raises that share and earns the
-  peak-valley spread and the discharge incentive;
+  peak-valley spread and the discharge incentive on what it discharges; it charges from
+  the grid at the valley tariff, and its round-trip losses are electricity the firm buys;
 * solid-waste recycling: more of its solid waste is used, and firms with process
   emissions avoid part of their process CO2;
 * green-power contracts: part of its grid electricity is contracted green power.
@@ -58,6 +59,7 @@ class FirmEnergy:
     electricity: Array
     own_pv: Array
     pv_generation: Array
+    storage_losses: Array  # grid electricity lost in storage arbitrage (kWh), part of ``electricity``
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +171,12 @@ class Enterprises(mesa.Agent):
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(electricity > 0, pv_generation / electricity, 0.0)
         sc = self._self_consumed(ctx, ratio, self.has_storage)
-        return FirmEnergy(coal, gas, oil, heat, electricity, pv_generation * sc, pv_generation)
+        # storage sized on the firm's load cycles from the grid; its round-trip losses are bought too
+        charged = (
+            np.where(self.has_storage, v["storage_hours"] * electricity / 8760.0, 0.0) * v["storage_cycles_per_year"]
+        )
+        losses = charged * (1.0 - v["storage_round_trip_efficiency"])
+        return FirmEnergy(coal, gas, oil, heat, electricity + losses, pv_generation * sc, pv_generation, losses)
 
     def decide(self, ctx: YearContext) -> None:
         """Take up investment options, then turn over capacity (synchronous update)."""
@@ -209,13 +216,19 @@ class Enterprises(mesa.Agent):
         p_pv = opportunity(self.has_pv) * logit(pv_benefit, pv_cost, v["asc.enterprise_pv"], beta)
         adopts_pv = draw_adoption(draws("pv"), ~self.has_pv, p_pv)
 
-        # behind-the-meter storage: arbitrage, discharge incentive, more PV used on site
-        kwh = v["storage_hours"] * e.electricity / 8760.0
-        discharged = kwh * v["storage_cycles_per_year"] * v["storage_round_trip_efficiency"]
+        # behind-the-meter storage: arbitrage (less the valley power lost in the round trip),
+        # discharge incentive, more PV used on site
+        load = e.electricity - e.storage_losses
+        kwh = v["storage_hours"] * load / 8760.0
+        charged = kwh * v["storage_cycles_per_year"]
+        discharged = charged * v["storage_round_trip_efficiency"]
+        valley = ctx.tariff_with_carbon(v["valley_tariff"])
         sc_with = self._self_consumed(ctx, ratio, np.ones(n, dtype=bool))
         extra_pv = np.where(self.has_pv, gen * (sc_with - sc), 0.0)
         spread = v["peak_valley_spread"] + inst.storage_discharge_incentive * mult
-        storage_benefit = discharged * spread + extra_pv * (tariff - v["pv_export_price"])
+        storage_benefit = (
+            discharged * spread - (charged - discharged) * valley + extra_pv * (tariff - v["pv_export_price"])
+        )
         storage_annuity = self._annuity(v["storage_lifetime"])
         storage_cost = kwh * (ctx.storage_price - inst.storage_subsidy * mult) * storage_annuity
         p_storage = opportunity(self.has_storage) * logit(storage_benefit, storage_cost, v["asc.storage"], beta)
@@ -325,7 +338,7 @@ class Enterprises(mesa.Agent):
         waste_t = np.where(self.is_industry, self.output_2020 * factor * v["solid_waste_per_output"], 0.0)
         used = np.where(self.recycling, v["solid_waste_use_adopter"], v["solid_waste_use_2020"])
         new = self.entered > int(v["start_year"])
-        storage_kwh = np.where(self.has_storage, v["storage_hours"] * e.electricity / 8760.0, 0.0)
+        storage_kwh = np.where(self.has_storage, v["storage_hours"] * (e.electricity - e.storage_losses) / 8760.0, 0.0)
         sums = {
             "coal": total(e.coal),
             "gas": total(e.gas),
