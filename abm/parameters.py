@@ -11,8 +11,9 @@ mark a value that is an observed fact; it cannot be changed by a scenario.
 Every lever also says how it acts: ``channel`` is one line from the lever through the
 agents and their decision (or a fixed path the government sets, where no agent decides)
 to the energy flow and the CO2 frame it moves; ``expected_sign`` is the expected sign of
-its effect on CO2 when it is raised: ``-``, ``+``, or ``0`` for a lever inert by design
-(the channel says why). Both are required for levers and may be blank for other rows.
+its effect on CO2 when it is raised: ``-``, ``+``, ``0`` for a lever inert by design
+(the channel says why), or ``±`` for a lever whose channels pull opposite ways (the
+channel names both). Both are required for levers and may be blank for other rows.
 
 Parameters in a unit of :data:`WHOLE_UNITS` (calendar years and counts of households,
 persons, firms, vehicles and chargers) take whole numbers only: ``policy_start_year = 2021.5``
@@ -47,7 +48,7 @@ COLUMNS = (
     "channel",
     "expected_sign",
 )
-SIGNS = ("-", "+", "0")  # expected effect on CO2 of raising a lever
+SIGNS = ("-", "+", "0", "±")  # expected effect on CO2 of raising a lever; ± for opposing channels
 
 
 class RegistryError(ValueError):

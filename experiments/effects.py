@@ -188,7 +188,12 @@ def _measures(a: Outcome, b: Outcome, end_year: int) -> dict[str, float]:
 
 
 def sign_ok(sign: str, q05: float, q95: float) -> bool:
-    """True unless the band [q05, q95] lies wholly on the wrong side of zero; for ``0``, true when it holds zero."""
+    """True unless the band [q05, q95] lies wholly on the wrong side of zero; for ``0``, true when it holds zero.
+
+    ``±`` (channels that pull opposite ways, each named in the registry) has no wrong side.
+    """
+    if sign == "±":
+        return True
     if sign == "-":
         return q05 <= TOLERANCE
     if sign == "+":
