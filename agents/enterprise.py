@@ -8,8 +8,11 @@ is the sector's 2020 use scaled by the firm's output share and intensity, by the
 output growth and by autonomous efficiency gains, then changed by what it adopted:
 
 * efficiency retrofit: all carriers fall by ``efficiency_retrofit_saving``;
+* waste-heat recovery: coal, gas and oil fall by ``waste_heat_recovery_saving``;
 * electrified heat: the low-temperature share of coal and gas becomes electricity at
   ``industrial_heat_pump_cop``;
+* boiler fuel switching (:mod:`abm.process_heat`): the coal (and gas) burned in boilers
+  moves to gas, biomass or electric boilers;
 * rooftop PV and behind-the-meter storage: PV output meets the firm's own load first
   (self-consumption from the hourly model), storage raises that share and earns the
   peak-valley spread and the discharge incentive on what it discharges; it charges from
@@ -18,9 +21,17 @@ output growth and by autonomous efficiency gains, then changed by what it adopte
   emissions avoid part of their process CO2;
 * green-power contracts: part of its grid electricity is contracted green power.
 
+Every carrier's use then responds to its price relative to 2020 with a constant own-price
+elasticity (``price_elasticity.<carrier>``); fuel prices include the carbon price only for
+firms a carbon market covers (:mod:`abm.carbon_market`), electricity carries the
+passed-through carbon cost of power for every firm.
+
 Each year a firm takes up each option with the Bass hazard (``firm_bass_p`` plus
 ``firm_bass_q`` times the output share of its sector that already has it) times the
-benefit-cost logit. Then capacity turns over: in energy-intensive sectors a
+benefit-cost logit; the boiler fuel is one choice among exclusive alternatives
+(``benefit_cost_choice``). Under ``efficiency_benchmark_control`` a firm of an
+energy-intensive sector above ``benchmark_control_threshold`` reviews a retrofit every
+year instead of waiting for the Bass hazard. Then capacity turns over: in energy-intensive sectors a
 share ``backward_exit_rate`` of backward firms (intensity above ``backward_threshold``)
 exits, and a share ``firm_renewal_rate`` of all firms is renewed; new capacity enters
 with the same output, at benchmark intensity when that control is on, and with rooftop PV
@@ -36,16 +47,40 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
+from abm.carbon_market import Coverage, coverage, fuel_carbon_cost, sector_coverage_years
 from abm.context import YearContext
 from abm.decisions import RULES, agent_hurdle_rates, capital_recovery_factor, draw_adoption
 from abm.economy import ENTERPRISE_SECTORS
 from abm.energy_system import self_consumed_share
 from abm.energy_use import EnergyUse
+from abm.process_heat import (
+    ALLOWED_MOVES,
+    BOILER_AS_2020,
+    BOILER_BIOMASS,
+    BOILER_ELECTRIC,
+    BOILER_GAS,
+    BOILER_STATES,
+    boiler_bill,
+    boiler_fuel,
+    boiler_share,
+    pick,
+    price_response,
+    replaced_tce,
+)
 from abm.streams import standard_normal, uniform
 
 Array = NDArray[np.float64]
 CARRIERS = ("coal", "gas", "oil", "heat", "electricity")
-OPTIONS = ("pv", "storage", "efficiency_retrofit", "electrified_heat", "solid_waste_recycling", "green_power")
+OPTIONS = (
+    "pv",
+    "storage",
+    "efficiency_retrofit",
+    "electrified_heat",
+    "solid_waste_recycling",
+    "green_power",
+    "waste_heat_recovery",
+)
+SWITCHES = tuple(f"boiler_{state}" for state in BOILER_STATES[1:])  # shares with each switched boiler fuel
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +95,9 @@ class FirmEnergy:
     own_pv: Array
     pv_generation: Array
     storage_losses: Array  # grid electricity lost in storage arbitrage (kWh), part of ``electricity``
+    biomass: Array  # pellets burned in biomass boilers (tce); zero CO2
+    boiler_coal: Array  # coal the boilers would burn with the 2020 fuel (tce), before the price response
+    boiler_gas: Array  # gas the boilers would burn with the 2020 fuel (tce), before the price response
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +113,18 @@ class EnterpriseSummary:
     solid_waste_used_t: float
     new_roofs_kw: float
     new_roofs_pv_kw: float
+    biomass_tce: float = 0.0  # biomass burned in boilers (zero CO2; outside ``energy``)
+
+
+@dataclass(frozen=True, slots=True)
+class FirmPrices:
+    """What each firm pays this year: fuels with its own carbon cost (yuan/tce), grid power (yuan/kWh)."""
+
+    coal: Array
+    gas: Array
+    oil: Array
+    electricity: float
+    coverage: Coverage
 
 
 class Enterprises(mesa.Agent):
@@ -123,6 +173,9 @@ class Enterprises(mesa.Agent):
         self.electrified = np.zeros(n, dtype=bool)
         self.recycling = np.zeros(n, dtype=bool)
         self.green_power = np.zeros(n, dtype=bool)
+        self.waste_heat = np.zeros(n, dtype=bool)
+        self.boiler = np.full(n, BOILER_AS_2020, dtype=np.int8)
+        self.coverage_years = sector_coverage_years(v, self.sectors)
         self.entered = np.full(n, int(v["start_year"]), dtype=np.int32)
         self._crf: dict[float, Array] = {}
 
@@ -152,21 +205,80 @@ class Enterprises(mesa.Agent):
             share[rows] = self_consumed_share(ctx.self_consumption[shape], ratio[rows], storage[rows])
         return share
 
-    def energy(self, ctx: YearContext) -> FirmEnergy:
+    def _lever(self, name: str, ctx: YearContext) -> float:
+        """A lever's value in force this year, as the government applies it."""
+        return float(self.model.government.lever(name, ctx.year))
+
+    def _activity(self, ctx: YearContext) -> Array:
+        """Each firm's energy use relative to its base: intensity x output growth x autonomous gains."""
+        v = ctx.values
+        aeei = (1.0 - v["autonomous_efficiency_gain"] / 100.0) ** ctx.elapsed
+        return self.intensity * self._output_factor(ctx) * aeei
+
+    def direct_co2(self, ctx: YearContext) -> Array:
+        """Each firm's direct CO2 before its own choices (tCO2/yr): fuels at its activity plus process CO2.
+
+        Coverage is judged on this, so that a firm's choices this year do not move it in or
+        out of a market.
+        """
+        v = ctx.values
+        fuels = sum(self.base[c] * v[f"co2_per_tce_{c}"] for c in ("coal", "gas", "oil"))
+        return fuels * self._activity(ctx) + self.process * self._output_factor(ctx)
+
+    def coverage(self, ctx: YearContext) -> Coverage:
+        """Which firms a carbon market covers this year."""
+        local = self._lever("local_carbon_scheme", ctx) > 0
+        return coverage(
+            ctx.year, self.sector, self.coverage_years, self.direct_co2(ctx), self.is_industry, ctx.values, local
+        )
+
+    def prices(self, ctx: YearContext) -> FirmPrices:
+        """Fuel prices with each firm's own carbon cost, and the tariff with the passed-through carbon of power."""
+        v = ctx.values
+        cov = self.coverage(ctx)
+        carbon = fuel_carbon_cost(ctx.instruments.carbon_price, cov.covered, v["carbon_pass_through_fuel"])
+        return FirmPrices(
+            coal=v["coal_price"] + carbon * v["co2_per_tce_coal"],
+            gas=v["gas_price"] + carbon * v["co2_per_tce_gas"],
+            oil=v["oil_price"] + carbon * v["co2_per_tce_oil"],
+            electricity=ctx.tariff_with_carbon(v["ci_tariff"]),
+            coverage=cov,
+        )
+
+    def energy(self, ctx: YearContext, prices: FirmPrices | None = None) -> FirmEnergy:
         """Each firm's energy use this year."""
         v = ctx.values
-        scale = (
-            self.intensity * self._output_factor(ctx) * (1.0 - v["autonomous_efficiency_gain"] / 100.0) ** ctx.elapsed
-        )
-        scale = scale * np.where(self.retrofitted, 1.0 - v["efficiency_retrofit_saving"], 1.0)
-        coal, gas = self.base["coal"] * scale, self.base["gas"] * scale
-        oil, heat = self.base["oil"] * scale, self.base["heat"] * scale
+        if prices is None:
+            prices = self.prices(ctx)
+        scale = self._activity(ctx) * np.where(self.retrofitted, 1.0 - v["efficiency_retrofit_saving"], 1.0)
+        fuel_kept = scale * np.where(self.waste_heat, 1.0 - v["waste_heat_recovery_saving"], 1.0)
+        coal, gas = self.base["coal"] * fuel_kept, self.base["gas"] * fuel_kept
+        oil, heat = self.base["oil"] * fuel_kept, self.base["heat"] * scale
         electricity = self.base["electricity"] * scale
         low = v["low_temperature_heat_share"]
         moved = np.where(self.electrified, (coal + gas) * low, 0.0)
         coal = np.where(self.electrified, coal * (1.0 - low), coal)
         gas = np.where(self.electrified, gas * (1.0 - low), gas)
         electricity = electricity + moved * v["kwh_per_tce"] * v["chp_heat_efficiency"] / v["industrial_heat_pump_cop"]
+        # boilers: the boiler share of what is left burns the firm's boiler fuel
+        share = boiler_share(v, self.electrified)
+        boiler_coal, boiler_gas = coal * share, gas * share
+        coal, gas = coal - boiler_coal, gas - boiler_gas
+        biomass = np.zeros(self.firms)
+        for state in range(len(BOILER_STATES)):
+            rows = self.boiler == state
+            if rows.any():
+                fuel = boiler_fuel(state, boiler_coal[rows], boiler_gas[rows], v)
+                coal[rows] += fuel.coal
+                gas[rows] += fuel.gas
+                biomass[rows] = fuel.biomass
+                electricity[rows] += fuel.electricity
+        # demand responds to the prices the firm faces
+        coal = coal * price_response(prices.coal, v["coal_price"], v["price_elasticity.coal"])
+        gas = gas * price_response(prices.gas, v["gas_price"], v["price_elasticity.gas"])
+        electricity = electricity * price_response(
+            prices.electricity, v["ci_tariff"], v["price_elasticity.electricity"]
+        )
         pv_generation = np.where(self.has_pv, self.roof_kw * v["pv_full_load_hours"], 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(electricity > 0, pv_generation / electricity, 0.0)
@@ -176,7 +288,19 @@ class Enterprises(mesa.Agent):
             np.where(self.has_storage, v["storage_hours"] * electricity / 8760.0, 0.0) * v["storage_cycles_per_year"]
         )
         losses = charged * (1.0 - v["storage_round_trip_efficiency"])
-        return FirmEnergy(coal, gas, oil, heat, electricity + losses, pv_generation * sc, pv_generation, losses)
+        return FirmEnergy(
+            coal,
+            gas,
+            oil,
+            heat,
+            electricity + losses,
+            pv_generation * sc,
+            pv_generation,
+            losses,
+            biomass,
+            boiler_coal,
+            boiler_gas,
+        )
 
     def decide(self, ctx: YearContext) -> None:
         """Take up investment options, then turn over capacity (synchronous update)."""
@@ -193,12 +317,10 @@ class Enterprises(mesa.Agent):
         beta = v["cost_sensitivity"]
         mult = inst.expected_subsidy_multiplier  # what a firm counts on being paid
         rate = inst.subsidy_multiplier  # claims are made at the full rates
-        e = self.energy(ctx)
-        carbon = inst.carbon_price * v["carbon_pass_through_fuel"]
-        tariff = ctx.tariff_with_carbon(v["ci_tariff"])
-        coal_price = v["coal_price"] + carbon * v["co2_per_tce_coal"]
-        gas_price = v["gas_price"] + carbon * v["co2_per_tce_gas"]
-        oil_price = v["oil_price"] + carbon * v["co2_per_tce_oil"]
+        prices = self.prices(ctx)
+        e = self.energy(ctx, prices)
+        tariff = prices.electricity
+        coal_price, gas_price, oil_price = prices.coal, prices.gas, prices.oil
         w = self.output_share
 
         def opportunity(adopted: NDArray[np.bool_]) -> Array:
@@ -248,7 +370,12 @@ class Enterprises(mesa.Agent):
             * (1.0 - inst.efficiency_retrofit_subsidy * mult)
             * self._annuity(v["efficiency_retrofit_lifetime"])
         )
-        p_retrofit = opportunity(self.retrofitted) * logit(
+        retrofit_chance = opportunity(self.retrofitted)
+        if self._lever("efficiency_benchmark_control", ctx) > 0:
+            # firms above the efficiency baseline must review a retrofit every year
+            above = self.energy_intensive & (self.intensity > v["benchmark_control_threshold"])
+            retrofit_chance = np.where(above, 1.0, retrofit_chance)
+        p_retrofit = retrofit_chance * logit(
             v["efficiency_retrofit_saving"] * bill, retrofit_annual, v["asc.efficiency_retrofit"], beta
         )
         adopts_retrofit = draw_adoption(draws("retrofit"), ~self.retrofitted, p_retrofit)
@@ -262,6 +389,23 @@ class Enterprises(mesa.Agent):
         heat_cost = fuel_replaced * v["electrified_heat_cost"] * heat_annuity
         p_heat = opportunity(self.electrified) * logit(heat_benefit, heat_cost, v["asc.electrified_heat"], beta)
         adopts_heat = draw_adoption(draws("electrified_heat"), ~self.electrified & (fuel_replaced > 0), p_heat)
+
+        # waste-heat recovery (industry): saves part of the fuel burned
+        fuel_bill = e.coal * coal_price + e.gas * gas_price + e.oil * oil_price
+        fuel_tce = e.coal + e.gas + e.oil
+        saving = v["waste_heat_recovery_saving"]
+        recovery_cost = (
+            saving * fuel_tce * v["waste_heat_recovery_cost"] * self._annuity(v["waste_heat_recovery_lifetime"])
+        )
+        p_recovery = opportunity(self.waste_heat) * logit(
+            saving * fuel_bill, recovery_cost, v["asc.waste_heat_recovery"], beta
+        )
+        adopts_recovery = draw_adoption(
+            draws("waste_heat_recovery"), ~self.waste_heat & self.is_industry & (fuel_tce > 0), p_recovery
+        )
+
+        # boiler fuel: one choice among gas, biomass and electric boilers (exclusive)
+        new_boiler = self._choose_boiler(ctx, e, prices, opportunity(self.boiler != BOILER_AS_2020), draws("boiler"))
 
         # solid-waste recycling (industry)
         waste_t = self.output_2020 * self._output_factor(ctx) * v["solid_waste_per_output"]
@@ -293,6 +437,8 @@ class Enterprises(mesa.Agent):
         self.electrified |= adopts_heat
         self.recycling |= adopts_recycling
         self.green_power |= adopts_green
+        self.waste_heat |= adopts_recovery
+        self.boiler = new_boiler
 
         # recurring incentives are paid on everything operating at the end of the year
         ledger.claim("recycling_incentive", inst.recycling_incentive * rate * float(waste_t[self.recycling].sum()))
@@ -323,13 +469,68 @@ class Enterprises(mesa.Agent):
         self.intensity[renewed] = new_intensity
         self.entered[renewed] = ctx.year
         self.has_pv[renewed] = uniform(seed, "firm.entrant_pv", year, entrants) < inst.new_roof_pv_mandate
-        for flag in (self.has_storage, self.retrofitted, self.electrified, self.recycling, self.green_power):
+        for flag in (
+            self.has_storage,
+            self.retrofitted,
+            self.electrified,
+            self.recycling,
+            self.green_power,
+            self.waste_heat,
+        ):
             flag[renewed] = False
+        self.boiler[renewed] = BOILER_AS_2020
+
+    def _choose_boiler(
+        self, ctx: YearContext, e: FirmEnergy, prices: FirmPrices, chance: Array, draws: Array
+    ) -> NDArray[np.int8]:
+        """Each firm's boiler fuel after this year's choice (states of :mod:`abm.process_heat`).
+
+        A firm whose choice comes up (``chance``) weighs each allowed move: the boiler fuel
+        bill it saves (yuan/yr, at its own prices with carbon) against the annualised cost of
+        the new boilers per tce/yr of fuel they replace.
+        """
+        v = ctx.values
+        n = self.firms
+        coal, gas = e.boiler_coal, e.boiler_gas
+        bills = np.stack(
+            [
+                boiler_bill(
+                    boiler_fuel(s, coal, gas, v), prices.coal, prices.gas, v["biomass_price"], prices.electricity
+                )
+                for s in range(len(BOILER_STATES))
+            ]
+        )
+        now = bills[self.boiler, np.arange(n)]
+        targets = (BOILER_GAS, BOILER_BIOMASS, BOILER_ELECTRIC)
+        capex = {
+            BOILER_GAS: "coal_to_gas_cost",
+            BOILER_BIOMASS: "biomass_boiler_cost",
+            BOILER_ELECTRIC: "electric_boiler_cost",
+        }
+        asc_name = {
+            BOILER_GAS: "asc.coal_to_gas",
+            BOILER_BIOMASS: "asc.biomass_boiler",
+            BOILER_ELECTRIC: "asc.electric_boiler",
+        }
+        annuity = self._annuity(v["boiler_lifetime"])
+        benefits = np.stack([now - bills[k] for k in targets])
+        replaced = np.stack([replaced_tce(k, coal, gas) for k in targets])
+        costs = np.stack([replaced[i] * v[capex[k]] * annuity for i, k in enumerate(targets)])
+        allowed = np.stack(
+            [np.isin(self.boiler, [s for s, moves in ALLOWED_MOVES.items() if k in moves]) for k in targets]
+        )
+        ascs = np.where(allowed & (replaced > 0), np.array([v[asc_name[k]] for k in targets])[:, None], -np.inf)
+        probabilities = chance * RULES["benefit_cost_choice"](benefits, costs, ascs, v["cost_sensitivity"])
+        chosen = pick(draws, probabilities)
+        return np.where(chosen >= 0, np.asarray(targets, dtype=np.int8)[np.maximum(chosen, 0)], self.boiler).astype(
+            np.int8
+        )
 
     def summary(self, ctx: YearContext) -> dict[str, EnterpriseSummary]:
         """Energy use and adoption of each sector this year."""
         v = ctx.values
-        e = self.energy(ctx)
+        prices = self.prices(ctx)
+        e = self.energy(ctx, prices)
         w = self.output_share
         total = self._sector_sum
         factor = self._output_factor(ctx)
@@ -355,9 +556,21 @@ class Enterprises(mesa.Agent):
             "solid_waste_used_t": total(waste_t * used),
             "new_roofs_kw": total(np.where(new, self.roof_kw, 0.0)),
             "new_roofs_pv_kw": total(np.where(new & self.has_pv, self.roof_kw, 0.0)),
+            "biomass": total(e.biomass),
         }
-        flags = (self.has_pv, self.has_storage, self.retrofitted, self.electrified, self.recycling, self.green_power)
-        shares = {option: total(w * flag) for option, flag in zip(OPTIONS, flags, strict=True)}
+        flags = (
+            self.has_pv,
+            self.has_storage,
+            self.retrofitted,
+            self.electrified,
+            self.recycling,
+            self.green_power,
+            self.waste_heat,
+        )
+        flags += tuple(self.boiler == state for state in range(1, len(BOILER_STATES)))
+        flags += (prices.coverage.national, prices.coverage.local)
+        kinds = (*OPTIONS, *SWITCHES, "ets_covered", "local_scheme_covered")
+        shares = {kind: total(w * flag) for kind, flag in zip(kinds, flags, strict=True)}
         result = {}
         for i, sector in enumerate(self.sectors):
             result[sector] = EnterpriseSummary(
@@ -374,10 +587,11 @@ class Enterprises(mesa.Agent):
                 pv_kw=float(sums["pv_kw"][i]),
                 pv_exported_kwh=float(sums["pv_exported_kwh"][i]),
                 storage_kwh=float(sums["storage_kwh"][i]),
-                shares={option: float(shares[option][i]) for option in OPTIONS},
+                shares={kind: float(shares[kind][i]) for kind in kinds},
                 solid_waste_t=float(sums["solid_waste_t"][i]),
                 solid_waste_used_t=float(sums["solid_waste_used_t"][i]),
                 new_roofs_kw=float(sums["new_roofs_kw"][i]),
                 new_roofs_pv_kw=float(sums["new_roofs_pv_kw"][i]),
+                biomass_tce=float(sums["biomass"][i]),
             )
         return result
