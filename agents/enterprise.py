@@ -81,6 +81,11 @@ OPTIONS = (
     "waste_heat_recovery",
 )
 SWITCHES = tuple(f"boiler_{state}" for state in BOILER_STATES[1:])  # shares with each switched boiler fuel
+_SWITCH_TARGETS = (BOILER_GAS, BOILER_BIOMASS, BOILER_ELECTRIC)
+_SWITCH_COST = ("coal_to_gas_cost", "biomass_boiler_cost", "electric_boiler_cost")  # yuan per tce/yr replaced
+_SWITCH_ASC = ("asc.coal_to_gas", "asc.biomass_boiler", "asc.electric_boiler")
+# _ALLOWED[i, s]: a firm with boiler state s may move to _SWITCH_TARGETS[i]
+_ALLOWED = np.array([[k in ALLOWED_MOVES[s] for s in range(len(BOILER_STATES))] for k in _SWITCH_TARGETS])
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +143,7 @@ class Enterprises(mesa.Agent):
         if (counts < 1).any():
             raise ValueError("every sector needs at least one firm")
         self.sector = np.repeat(np.arange(len(self.sectors)), counts)
+        self._sector_starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
         n = int(counts.sum())
         per_sector = len(self.sectors)
 
@@ -178,6 +184,7 @@ class Enterprises(mesa.Agent):
         self.coverage_years = sector_coverage_years(v, self.sectors)
         self.entered = np.full(n, int(v["start_year"]), dtype=np.int32)
         self._crf: dict[float, Array] = {}
+        self._output_cache: tuple[int, Array] = (-1, np.ones(n))
 
     def _annuity(self, lifetime: float) -> Array:
         """Capital recovery factor of every firm at its own hurdle rate (cached per lifetime)."""
@@ -194,9 +201,20 @@ class Enterprises(mesa.Agent):
         """Sum of a per-firm quantity by sector."""
         return np.bincount(self.sector, values, len(self.sectors))
 
+    def _sector_sums(self, values: Array) -> Array:
+        """Sums by sector of each row of a (quantities, firms) array, in one pass: (quantities, sectors).
+
+        Firms are ordered by sector and every sector has a firm, so each sector is one run of columns.
+        """
+        return np.add.reduceat(values, self._sector_starts, axis=1)
+
     def _output_factor(self, ctx: YearContext) -> Array:
-        """Each firm's sector output relative to 2020."""
-        return np.array([ctx.sector_output_factor[s] for s in self.sectors])[self.sector]
+        """Each firm's sector output relative to 2020 (kept for the year asked last)."""
+        year, factor = self._output_cache
+        if year != ctx.year:
+            factor = np.array([ctx.sector_output_factor[s] for s in self.sectors])[self.sector]
+            self._output_cache = (ctx.year, factor)
+        return factor
 
     def _self_consumed(self, ctx: YearContext, ratio: Array, storage: NDArray[np.bool_]) -> Array:
         """Self-consumed share of PV output, on the industrial or the commercial load shape."""
@@ -257,25 +275,31 @@ class Enterprises(mesa.Agent):
         electricity = self.base["electricity"] * scale
         low = v["low_temperature_heat_share"]
         moved = np.where(self.electrified, (coal + gas) * low, 0.0)
-        coal = np.where(self.electrified, coal * (1.0 - low), coal)
-        gas = np.where(self.electrified, gas * (1.0 - low), gas)
+        kept = np.where(self.electrified, 1.0 - low, 1.0)
+        coal, gas = coal * kept, gas * kept
         electricity = electricity + moved * v["kwh_per_tce"] * v["chp_heat_efficiency"] / v["industrial_heat_pump_cop"]
         # boilers: the boiler share of what is left burns the firm's boiler fuel
         share = boiler_share(v, self.electrified)
         boiler_coal, boiler_gas = coal * share, gas * share
         coal, gas = coal - boiler_coal, gas - boiler_gas
+        coal, gas = (
+            coal + boiler_coal * (self.boiler == BOILER_AS_2020),
+            gas + boiler_gas * (self.boiler == BOILER_AS_2020),
+        )
         biomass = np.zeros(self.firms)
-        for state in range(len(BOILER_STATES)):
-            rows = self.boiler == state
-            if rows.any():
+        for state in range(1, len(BOILER_STATES)):  # only the firms that switched
+            rows = np.flatnonzero(self.boiler == state)
+            if rows.size:
                 fuel = boiler_fuel(state, boiler_coal[rows], boiler_gas[rows], v)
                 coal[rows] += fuel.coal
                 gas[rows] += fuel.gas
                 biomass[rows] = fuel.biomass
                 electricity[rows] += fuel.electricity
-        # demand responds to the prices the firm faces
-        coal = coal * price_response(prices.coal, v["coal_price"], v["price_elasticity.coal"])
-        gas = gas * price_response(prices.gas, v["gas_price"], v["price_elasticity.gas"])
+        # demand responds to the prices the firm faces (fuels: only covered firms pay more than in 2020)
+        priced = np.flatnonzero(prices.coverage.covered)
+        if priced.size:
+            coal[priced] *= price_response(prices.coal[priced], v["coal_price"], v["price_elasticity.coal"])
+            gas[priced] *= price_response(prices.gas[priced], v["gas_price"], v["price_elasticity.gas"])
         electricity = electricity * price_response(
             prices.electricity, v["ci_tariff"], v["price_elasticity.electricity"]
         )
@@ -323,9 +347,21 @@ class Enterprises(mesa.Agent):
         coal_price, gas_price, oil_price = prices.coal, prices.gas, prices.oil
         w = self.output_share
 
-        def opportunity(adopted: NDArray[np.bool_]) -> Array:
-            """Bass hazard from the output share of the firm's sector that has adopted."""
-            return bass(v["firm_bass_p"], v["firm_bass_q"], self._sector_sum(w * adopted)[self.sector])
+        adopted = {
+            "pv": self.has_pv,
+            "storage": self.has_storage,
+            "retrofit": self.retrofitted,
+            "electrified_heat": self.electrified,
+            "waste_heat_recovery": self.waste_heat,
+            "boiler": self.boiler != BOILER_AS_2020,
+            "recycling": self.recycling,
+            "green_power": self.green_power,
+        }
+        peer_shares = dict(zip(adopted, self._sector_sums(w * np.stack(list(adopted.values()))), strict=True))
+
+        def opportunity(option: str) -> Array:
+            """Bass hazard from the output share of the firm's sector that has adopted ``option``."""
+            return bass(v["firm_bass_p"], v["firm_bass_q"], peer_shares[option][self.sector])
 
         # rooftop PV (per firm, yuan/yr)
         gen = self.roof_kw * v["pv_full_load_hours"]
@@ -335,7 +371,7 @@ class Enterprises(mesa.Agent):
         pv_benefit = gen * (sc * tariff + (1.0 - sc) * v["pv_export_price"])
         pv_capex = ctx.pv_price * v["ci_pv_price_factor"] - inst.pv_subsidy * mult
         pv_cost = self.roof_kw * (pv_capex * self._annuity(v["pv_lifetime"]) + v["pv_om_cost"])
-        p_pv = opportunity(self.has_pv) * logit(pv_benefit, pv_cost, v["asc.enterprise_pv"], beta)
+        p_pv = opportunity("pv") * logit(pv_benefit, pv_cost, v["asc.enterprise_pv"], beta)
         adopts_pv = draw_adoption(draws("pv"), ~self.has_pv, p_pv)
 
         # behind-the-meter storage: arbitrage (less the valley power lost in the round trip),
@@ -353,7 +389,7 @@ class Enterprises(mesa.Agent):
         )
         storage_annuity = self._annuity(v["storage_lifetime"])
         storage_cost = kwh * (ctx.storage_price - inst.storage_subsidy * mult) * storage_annuity
-        p_storage = opportunity(self.has_storage) * logit(storage_benefit, storage_cost, v["asc.storage"], beta)
+        p_storage = opportunity("storage") * logit(storage_benefit, storage_cost, v["asc.storage"], beta)
         adopts_storage = draw_adoption(draws("storage"), ~self.has_storage, p_storage)
 
         # efficiency retrofit
@@ -370,7 +406,7 @@ class Enterprises(mesa.Agent):
             * (1.0 - inst.efficiency_retrofit_subsidy * mult)
             * self._annuity(v["efficiency_retrofit_lifetime"])
         )
-        retrofit_chance = opportunity(self.retrofitted)
+        retrofit_chance = opportunity("retrofit")
         if self._lever("efficiency_benchmark_control", ctx) > 0:
             # firms above the efficiency baseline must review a retrofit every year
             above = self.energy_intensive & (self.intensity > v["benchmark_control_threshold"])
@@ -387,7 +423,7 @@ class Enterprises(mesa.Agent):
         heat_benefit = low * (e.coal * coal_price + e.gas * gas_price) - added_kwh * tariff
         heat_annuity = self._annuity(v["electrified_heat_lifetime"])
         heat_cost = fuel_replaced * v["electrified_heat_cost"] * heat_annuity
-        p_heat = opportunity(self.electrified) * logit(heat_benefit, heat_cost, v["asc.electrified_heat"], beta)
+        p_heat = opportunity("electrified_heat") * logit(heat_benefit, heat_cost, v["asc.electrified_heat"], beta)
         adopts_heat = draw_adoption(draws("electrified_heat"), ~self.electrified & (fuel_replaced > 0), p_heat)
 
         # waste-heat recovery (industry): saves part of the fuel burned
@@ -397,7 +433,7 @@ class Enterprises(mesa.Agent):
         recovery_cost = (
             saving * fuel_tce * v["waste_heat_recovery_cost"] * self._annuity(v["waste_heat_recovery_lifetime"])
         )
-        p_recovery = opportunity(self.waste_heat) * logit(
+        p_recovery = opportunity("waste_heat_recovery") * logit(
             saving * fuel_bill, recovery_cost, v["asc.waste_heat_recovery"], beta
         )
         adopts_recovery = draw_adoption(
@@ -405,13 +441,13 @@ class Enterprises(mesa.Agent):
         )
 
         # boiler fuel: one choice among gas, biomass and electric boilers (exclusive)
-        new_boiler = self._choose_boiler(ctx, e, prices, opportunity(self.boiler != BOILER_AS_2020), draws("boiler"))
+        new_boiler = self._choose_boiler(ctx, e, prices, opportunity("boiler"), draws("boiler"))
 
         # solid-waste recycling (industry)
         waste_t = self.output_2020 * self._output_factor(ctx) * v["solid_waste_per_output"]
         recycle_benefit = waste_t * (inst.recycling_incentive * mult + v["solid_waste_disposal_fee"])
         recycle_cost = waste_t * v["solid_waste_recycling_cost"]
-        p_recycle = opportunity(self.recycling) * logit(
+        p_recycle = opportunity("recycling") * logit(
             recycle_benefit, recycle_cost, v["asc.solid_waste_recycling"], beta
         )
         adopts_recycling = draw_adoption(draws("recycling"), ~self.recycling & self.is_industry, p_recycle)
@@ -420,7 +456,7 @@ class Enterprises(mesa.Agent):
         contracted = v["green_power_share"] * (e.electricity - e.own_pv)
         green_benefit = contracted * ctx.grid_ef / 1000.0 * inst.carbon_price * v["carbon_pass_through_electricity"]
         green_cost = contracted * v["green_power_premium"]
-        p_green = opportunity(self.green_power) * logit(green_benefit, green_cost, v["asc.green_power"], beta)
+        p_green = opportunity("green_power") * logit(green_benefit, green_cost, v["asc.green_power"], beta)
         adopts_green = draw_adoption(draws("green_power"), ~self.green_power, p_green)
 
         ledger = ctx.ledger
@@ -487,44 +523,35 @@ class Enterprises(mesa.Agent):
 
         A firm whose choice comes up (``chance``) weighs each allowed move: the boiler fuel
         bill it saves (yuan/yr, at its own prices with carbon) against the annualised cost of
-        the new boilers per tce/yr of fuel they replace.
+        the new boilers per tce/yr of fuel they replace. A firm picks move ``k`` when its draw
+        falls in the k-th bin of the cumulative probabilities, all below ``chance``; so only
+        firms with a draw below ``chance`` are weighed, with the same result.
         """
         v = ctx.values
-        n = self.firms
-        coal, gas = e.boiler_coal, e.boiler_gas
+        boiler = self.boiler.copy()
+        rows = np.flatnonzero(draws < chance)
+        if rows.size == 0:
+            return boiler
+        coal, gas, state = e.boiler_coal[rows], e.boiler_gas[rows], boiler[rows]
+        coal_price, gas_price = prices.coal[rows], prices.gas[rows]
         bills = np.stack(
             [
-                boiler_bill(
-                    boiler_fuel(s, coal, gas, v), prices.coal, prices.gas, v["biomass_price"], prices.electricity
-                )
+                boiler_bill(boiler_fuel(s, coal, gas, v), coal_price, gas_price, v["biomass_price"], prices.electricity)
                 for s in range(len(BOILER_STATES))
             ]
         )
-        now = bills[self.boiler, np.arange(n)]
-        targets = (BOILER_GAS, BOILER_BIOMASS, BOILER_ELECTRIC)
-        capex = {
-            BOILER_GAS: "coal_to_gas_cost",
-            BOILER_BIOMASS: "biomass_boiler_cost",
-            BOILER_ELECTRIC: "electric_boiler_cost",
-        }
-        asc_name = {
-            BOILER_GAS: "asc.coal_to_gas",
-            BOILER_BIOMASS: "asc.biomass_boiler",
-            BOILER_ELECTRIC: "asc.electric_boiler",
-        }
-        annuity = self._annuity(v["boiler_lifetime"])
-        benefits = np.stack([now - bills[k] for k in targets])
-        replaced = np.stack([replaced_tce(k, coal, gas) for k in targets])
-        costs = np.stack([replaced[i] * v[capex[k]] * annuity for i, k in enumerate(targets)])
-        allowed = np.stack(
-            [np.isin(self.boiler, [s for s, moves in ALLOWED_MOVES.items() if k in moves]) for k in targets]
-        )
-        ascs = np.where(allowed & (replaced > 0), np.array([v[asc_name[k]] for k in targets])[:, None], -np.inf)
-        probabilities = chance * RULES["benefit_cost_choice"](benefits, costs, ascs, v["cost_sensitivity"])
-        chosen = pick(draws, probabilities)
-        return np.where(chosen >= 0, np.asarray(targets, dtype=np.int8)[np.maximum(chosen, 0)], self.boiler).astype(
-            np.int8
-        )
+        now = bills[state, np.arange(rows.size)]
+        benefits = np.stack([now - bills[k] for k in _SWITCH_TARGETS])
+        replaced = np.stack([replaced_tce(k, coal, gas) for k in _SWITCH_TARGETS])
+        capex = np.array([v[name] for name in _SWITCH_COST])[:, None]
+        costs = replaced * capex * self._annuity(v["boiler_lifetime"])[rows]
+        ascs = np.array([v[name] for name in _SWITCH_ASC])[:, None]
+        ascs = np.where(_ALLOWED[:, state] & (replaced > 0), ascs, -np.inf)
+        probabilities = chance[rows] * RULES["benefit_cost_choice"](benefits, costs, ascs, v["cost_sensitivity"])
+        chosen = pick(draws[rows], probabilities)
+        moved = chosen >= 0
+        boiler[rows[moved]] = np.asarray(_SWITCH_TARGETS, dtype=np.int8)[chosen[moved]]
+        return boiler
 
     def summary(self, ctx: YearContext) -> dict[str, EnterpriseSummary]:
         """Energy use and adoption of each sector this year."""
@@ -532,7 +559,6 @@ class Enterprises(mesa.Agent):
         prices = self.prices(ctx)
         e = self.energy(ctx, prices)
         w = self.output_share
-        total = self._sector_sum
         factor = self._output_factor(ctx)
         process_kept = np.where(self.recycling, 1.0 - v["solid_waste_process_saving"], 1.0)
         grid = e.electricity - e.own_pv
@@ -540,24 +566,25 @@ class Enterprises(mesa.Agent):
         used = np.where(self.recycling, v["solid_waste_use_adopter"], v["solid_waste_use_2020"])
         new = self.entered > int(v["start_year"])
         storage_kwh = np.where(self.has_storage, v["storage_hours"] * (e.electricity - e.storage_losses) / 8760.0, 0.0)
-        sums = {
-            "coal": total(e.coal),
-            "gas": total(e.gas),
-            "oil": total(e.oil),
-            "heat": total(e.heat),
-            "electricity": total(e.electricity),
-            "own_pv": total(e.own_pv),
-            "green_power": total(np.where(self.green_power, v["green_power_share"], 0.0) * grid),
-            "process_co2": total(self.process * factor * process_kept),
-            "pv_kw": total(np.where(self.has_pv, self.roof_kw, 0.0)),
-            "pv_exported_kwh": total(e.pv_generation - e.own_pv),
-            "storage_kwh": total(storage_kwh),
-            "solid_waste_t": total(waste_t),
-            "solid_waste_used_t": total(waste_t * used),
-            "new_roofs_kw": total(np.where(new, self.roof_kw, 0.0)),
-            "new_roofs_pv_kw": total(np.where(new & self.has_pv, self.roof_kw, 0.0)),
-            "biomass": total(e.biomass),
+        quantities = {
+            "coal": e.coal,
+            "gas": e.gas,
+            "oil": e.oil,
+            "heat": e.heat,
+            "electricity": e.electricity,
+            "own_pv": e.own_pv,
+            "green_power": np.where(self.green_power, v["green_power_share"], 0.0) * grid,
+            "process_co2": self.process * factor * process_kept,
+            "pv_kw": np.where(self.has_pv, self.roof_kw, 0.0),
+            "pv_exported_kwh": e.pv_generation - e.own_pv,
+            "storage_kwh": storage_kwh,
+            "solid_waste_t": waste_t,
+            "solid_waste_used_t": waste_t * used,
+            "new_roofs_kw": np.where(new, self.roof_kw, 0.0),
+            "new_roofs_pv_kw": np.where(new & self.has_pv, self.roof_kw, 0.0),
+            "biomass": e.biomass,
         }
+        sums = dict(zip(quantities, self._sector_sums(np.stack(list(quantities.values()))), strict=True))
         flags = (
             self.has_pv,
             self.has_storage,
@@ -570,7 +597,7 @@ class Enterprises(mesa.Agent):
         flags += tuple(self.boiler == state for state in range(1, len(BOILER_STATES)))
         flags += (prices.coverage.national, prices.coverage.local)
         kinds = (*OPTIONS, *SWITCHES, "ets_covered", "local_scheme_covered")
-        shares = {kind: total(w * flag) for kind, flag in zip(kinds, flags, strict=True)}
+        shares = dict(zip(kinds, self._sector_sums(w * np.stack(flags)), strict=True))
         result = {}
         for i, sector in enumerate(self.sectors):
             result[sector] = EnterpriseSummary(
