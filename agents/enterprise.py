@@ -118,7 +118,6 @@ class EnterpriseSummary:
     solid_waste_used_t: float
     new_roofs_kw: float
     new_roofs_pv_kw: float
-    biomass_tce: float = 0.0  # biomass burned in boilers (zero CO2; outside ``energy``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -606,6 +605,7 @@ class Enterprises(mesa.Agent):
                     gas=float(sums["gas"][i]),
                     oil=float(sums["oil"][i]),
                     heat=float(sums["heat"][i]),
+                    biomass=float(sums["biomass"][i]),
                     electricity=float(sums["electricity"][i]),
                     own_pv=float(sums["own_pv"][i]),
                     green_power=float(sums["green_power"][i]),
@@ -619,6 +619,5 @@ class Enterprises(mesa.Agent):
                 solid_waste_used_t=float(sums["solid_waste_used_t"][i]),
                 new_roofs_kw=float(sums["new_roofs_kw"][i]),
                 new_roofs_pv_kw=float(sums["new_roofs_pv_kw"][i]),
-                biomass_tce=float(sums["biomass"][i]),
             )
         return result
