@@ -129,7 +129,8 @@ class RoadFleet(TransportFleet):
             - inst.fleet_ev_subsidy * inst.expected_subsidy_multiplier
         )
         cost = premium * capital_recovery_factor(v["fleet_discount_rate"] / 100.0, self._p(ctx, "lifetime"))
-        p_econ = float(RULES["benefit_cost_logit"](benefit, cost, v["asc.fleet_ev"], v["cost_sensitivity"]))
+        asc = v["asc.truck_ev"] if self.fleet == "logistics_truck" else v["asc.fleet_ev"]
+        p_econ = float(RULES["benefit_cost_logit"](benefit, cost, asc, v["cost_sensitivity"]))
         mandate = getattr(inst, MANDATES[self.fleet])
         # the year's purchases are numbered 0, 1, ...; purchase j draws the same numbers in
         # every run with this seed, however many vehicles were bought before
