@@ -154,8 +154,9 @@ def test_carbon_price_reaches_firms():
     assert at("plan", CARBON_HIGH, "carbon_price", "total", 2030) == REG["carbon_price_2030"].high
     assert at("plan", CARBON_NONE, "carbon_price", "total", 2030) == 0.0
     sector = "new_materials"
-    assert at("plan", CARBON_HIGH, "enterprise_efficiency_retrofit_share", sector, 2040) > at(
-        "plan", CARBON_NONE, "enterprise_efficiency_retrofit_share", sector, 2040
+    no_control = {"efficiency_benchmark_control": 0}  # the control's yearly reviews saturate retrofits either way
+    assert at("plan", CARBON_HIGH | no_control, "enterprise_efficiency_retrofit_share", sector, 2040) > at(
+        "plan", CARBON_NONE | no_control, "enterprise_efficiency_retrofit_share", sector, 2040
     )
 
 
