@@ -1,0 +1,248 @@
+"""Who adopts, who pays, who receives: adoption, subsidies and energy spending by group of agents.
+
+Households are grouped by county, by urban or rural, and by income quintile (income per
+person, weighted by the real households each row stands for; ``q1`` the poorest fifth);
+firms by sector and by size class (the smallest, middle and largest third of each
+sector's firms by value added). For each group and selected year the table holds:
+
+* adoption: the share of the group's households (or firms) that have an electric car,
+  rooftop PV, electrified heat and cooking, a retrofitted home, waste sorting (firms: each
+  investment option), in %, and their number;
+* subsidies received: what the government paid the group this year (yuan in all and per
+  household or firm) and since the start year (per household or firm). An agent's receipt
+  is its claim times the year's payout share, the same for every claim (the budget pays
+  pro rata), so receipts add up to the ledger's payments;
+* energy spending: per household, home energy (grid electricity at the residential tariff
+  less PV exports at the export price, cooking and heating fuel) and car running costs,
+  as a share of household income (the group's spending over its income, %); per firm,
+  fuels, heat and grid electricity at the prices firms decide on, as a share of value added.
+
+The ``recipient`` rows split the year's payments among households, firms, vehicle fleets
+and utility PV developers; ``all`` is the ledger's total. The tidy table has the columns
+``year, group_kind, group, indicator, value, unit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from abm.context import YearContext
+from abm.energy_system import self_consumed_share
+from abm.population import COUNTIES, HouseholdTable
+from agents.enterprise import OPTIONS, Enterprises
+from agents.household import household_demand
+
+Array = NDArray[np.float64]
+COLUMNS = ("year", "group_kind", "group", "indicator", "value", "unit")
+QUINTILES = ("q1", "q2", "q3", "q4", "q5")
+SIZE_CLASSES = ("small", "medium", "large")
+HOUSEHOLD_OPTIONS = ("ev", "pv", "electrified", "retrofitted", "sorting")
+EVERY_YEARS = 5
+
+
+def selected_years(start: int, end: int, every: int = EVERY_YEARS) -> tuple[int, ...]:
+    """Years of the distribution table: the start year, every ``every`` years after it, and the end year."""
+    years = set(range(start, end + 1, every)) | {end}
+    return tuple(sorted(years))
+
+
+def income_quintiles(income: NDArray[np.floating], weight: Array) -> NDArray[np.int8]:
+    """Each household's income quintile, 0 (poorest fifth of real households) to 4."""
+    order = np.argsort(income, kind="stable")
+    cumulative = np.cumsum(weight[order]) - weight[order]  # real households poorer than this one
+    quintile = np.empty(income.shape[0], dtype=np.int8)
+    quintile[order] = np.minimum((5.0 * cumulative / max(float(weight.sum()), 1e-12)).astype(np.int64), 4)
+    return quintile
+
+
+def firm_size_classes(sector: NDArray[np.integer], output: Array) -> NDArray[np.int8]:
+    """Each firm's size class within its sector: 0 small, 1 medium, 2 large (thirds of the firms by value added)."""
+    order = np.lexsort((output, sector))
+    counts = np.bincount(sector)
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    rank = np.arange(order.shape[0]) - first[sector[order]]  # rank within the sector, 0 = smallest
+    size = np.empty(order.shape[0], dtype=np.int8)
+    size[order] = np.minimum(3 * rank // counts[sector[order]], 2)
+    return size
+
+
+def household_income(h: HouseholdTable, ctx: YearContext) -> Array:
+    """Each household's income this year (yuan per year, 2020 prices): income per person x size x growth."""
+    return h.income.astype(np.float64) * h.size * ctx.income_factor
+
+
+def household_energy_spending(h: HouseholdTable, ctx: YearContext) -> Array:
+    """Each household's energy spending this year (yuan): home energy net of PV exports, and car running costs."""
+    v = ctx.values
+    n = len(h)
+    demand = household_demand(h, ctx, np.arange(n))
+    tariff = ctx.tariff(v["residential_tariff"])
+    generation = h.pv_kw.astype(np.float64) * v["pv_full_load_hours"]
+    owners = np.flatnonzero(generation > 0)
+    own = np.zeros(n)
+    own[owners] = generation[owners] * self_consumed_share(
+        ctx.self_consumption["residential"],
+        generation[owners] / np.maximum(demand.electricity[owners], 1e-9),
+        np.zeros(owners.shape[0], dtype=bool),
+    )
+    home = (
+        (demand.electricity - own) * tariff
+        - (generation - own) * v["pv_export_price"]
+        + demand.fuel * v["household_fuel_price"]
+    )
+    km = v["car_km"] * (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
+    per_km = np.where(h.ev, ctx.tariff(v["ev_fuel_cost_per_km"]), v["ice_fuel_cost_per_km"])
+    return home + np.where(h.has_car, km * per_km, 0.0)
+
+
+@dataclass
+class _Rows:
+    """Rows of the tidy table, gathered as columns."""
+
+    year: int
+    columns: dict[str, list] = field(default_factory=lambda: {c: [] for c in COLUMNS})
+
+    def add(self, kind: str, groups: Iterable[str], indicator: str, values: Array, unit: str) -> None:
+        """One indicator for every group of ``kind``."""
+        groups = list(groups)
+        self.columns["year"].extend([self.year] * len(groups))
+        self.columns["group_kind"].extend([kind] * len(groups))
+        self.columns["group"].extend(groups)
+        self.columns["indicator"].extend([indicator] * len(groups))
+        self.columns["value"].extend(np.asarray(values, dtype=np.float64).tolist())
+        self.columns["unit"].extend([unit] * len(groups))
+
+
+def _per(total: Array, count: Array) -> Array:
+    """``total / count``, 0 where the group is empty."""
+    return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
+
+
+def _household_rows(rows: _Rows, h: HouseholdTable, ctx: YearContext, quintile: NDArray[np.int8], share: float) -> None:
+    w = h.weight
+    flags = {
+        "ev": h.has_car & h.ev,
+        "pv": h.pv_kw > 0,
+        "electrified": h.electrified,
+        "retrofitted": h.retrofitted,
+        "sorting": h.sorting,
+    }
+    received = h.subsidy_claim * share
+    spending = household_energy_spending(h, ctx)
+    income = household_income(h, ctx)
+    groupings = (
+        ("households", np.zeros(len(h), dtype=np.int8), ("all",)),
+        ("county", h.county, COUNTIES),
+        ("area", (~h.urban).astype(np.int8), ("urban", "rural")),
+        ("income_quintile", quintile, QUINTILES),
+    )
+    for kind, code, names in groupings:
+        k = len(names)
+
+        def total(values: Array | None, code: NDArray = code, k: int = k) -> Array:
+            return np.bincount(code, weights=w if values is None else w * values, minlength=k)[:k]
+
+        households = total(None)
+        rows.add(kind, names, "households", households, "households")
+        for option in HOUSEHOLD_OPTIONS:
+            adopters = total(flags[option])
+            rows.add(kind, names, f"{option}_households", adopters, "households")
+            rows.add(kind, names, f"{option}_share", 100.0 * _per(adopters, households), "% of households")
+        paid = total(received)
+        rows.add(kind, names, "subsidy_received_total", paid, "yuan")
+        rows.add(kind, names, "subsidy_received", _per(paid, households), "yuan per household")
+        rows.add(
+            kind,
+            names,
+            "subsidy_received_cumulative",
+            _per(total(h.subsidy_received), households),
+            "yuan per household",
+        )
+        spent = total(spending)
+        rows.add(kind, names, "energy_spending", _per(spent, households), "yuan per household")
+        rows.add(kind, names, "energy_spending_share", 100.0 * _per(spent, total(income)), "% of income")
+
+
+def _firm_rows(rows: _Rows, firms: Enterprises, ctx: YearContext, size: NDArray[np.int8], share: float) -> None:
+    flags = dict(
+        zip(
+            OPTIONS,
+            (firms.has_pv, firms.has_storage, firms.retrofitted, firms.electrified, firms.recycling, firms.green_power),
+            strict=True,
+        )
+    )
+    received = firms.subsidy_claim * share
+    spending = firms.bills(ctx)
+    output = firms.output(ctx) * 1e8  # yuan
+    groupings = (
+        ("firms", np.zeros(firms.firms, dtype=np.int8), ("all",)),
+        ("sector", firms.sector, firms.sectors),
+        ("firm_size", size, SIZE_CLASSES),
+    )
+    for kind, code, names in groupings:
+        k = len(names)
+
+        def total(values: Array | None, code: NDArray = code, k: int = k) -> Array:
+            return np.bincount(code, weights=values, minlength=k)[:k].astype(np.float64)
+
+        count = total(None)
+        rows.add(kind, names, "firms", count, "firms")
+        for option in OPTIONS:
+            adopters = total(flags[option].astype(np.float64))
+            rows.add(kind, names, f"{option}_firms", adopters, "firms")
+            rows.add(kind, names, f"{option}_share", 100.0 * _per(adopters, count), "% of firms")
+        paid = total(received)
+        rows.add(kind, names, "subsidy_received_total", paid, "yuan")
+        rows.add(kind, names, "subsidy_received", _per(paid, count), "yuan per firm")
+        rows.add(
+            kind, names, "subsidy_received_cumulative", _per(total(firms.subsidy_received), count), "yuan per firm"
+        )
+        spent = total(spending)
+        rows.add(kind, names, "energy_spending", _per(spent, count), "yuan per firm")
+        rows.add(kind, names, "energy_spending_share", 100.0 * _per(spent, total(output)), "% of value added")
+
+
+@dataclass(frozen=True, slots=True)
+class Payments:
+    """What the government paid this year and to whom (yuan); ``share`` is the payout share on every claim."""
+
+    share: float
+    total: float
+    fleets: float
+    developers: float
+
+
+class DistributionRecorder:
+    """Gathers the distribution table in the selected years of a run (see the module docstring)."""
+
+    def __init__(self, years: Iterable[int]):
+        self.years = frozenset(int(y) for y in years)
+        self._parts: list[dict[str, list]] = []
+        self._quintile: NDArray[np.int8] | None = None
+        self._size: NDArray[np.int8] | None = None
+
+    def record(self, h: HouseholdTable, firms: Enterprises, ctx: YearContext, payments: Payments) -> None:
+        """Add the year's rows (call after the year's payments, with the end-of-year state)."""
+        if self._quintile is None or self._size is None:  # fixed: incomes grow alike, entrants keep the output
+            self._quintile = income_quintiles(h.income, h.weight)
+            self._size = firm_size_classes(firms.sector, firms.output_2020)
+        rows = _Rows(ctx.year)
+        _household_rows(rows, h, ctx, self._quintile, payments.share)
+        _firm_rows(rows, firms, ctx, self._size, payments.share)
+        households = float(np.dot(h.subsidy_claim, h.weight)) * payments.share
+        to_firms = float(firms.subsidy_claim.sum()) * payments.share
+        names = ("households", "firms", "fleets", "utility_pv_developers", "all")
+        paid = np.array([households, to_firms, payments.fleets, payments.developers, payments.total])
+        rows.add("recipient", names, "subsidy_received_total", paid, "yuan")
+        rows.add("recipient", ("all",), "payout_share", np.array([100.0 * payments.share]), "% of claims")
+        self._parts.append(rows.columns)
+
+    def frame(self) -> pd.DataFrame:
+        """The tidy table of every recorded year."""
+        columns = {c: [x for part in self._parts for x in part[c]] for c in COLUMNS}
+        return pd.DataFrame(columns, columns=list(COLUMNS))
