@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 from abm.context import YearContext
 from abm.energy_system import self_consumed_share
 from abm.population import COUNTIES, HouseholdTable
-from agents.enterprise import OPTIONS, Enterprises
+from agents.enterprise import FLAGS, OPTIONS, Enterprises
 from agents.household import household_demand
 
 Array = NDArray[np.float64]
@@ -123,88 +123,104 @@ def _per(total: Array, count: Array) -> Array:
     return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
 
 
+def _membership(sizes: list[int]) -> NDArray[np.float64]:
+    """Which groups each cell (a combination of one code of each grouping) belongs to: cells x groups, 0 or 1.
+
+    Groups are "all" first, then each grouping's groups in order.
+    """
+    cells = int(np.prod(sizes))
+    index = np.arange(cells)
+    columns = [np.ones(cells)]
+    stride = cells
+    for size in sizes:
+        stride //= size
+        code = (index // stride) % size
+        columns.extend((code == g).astype(np.float64) for g in range(size))
+    return np.column_stack(columns)
+
+
+def _cell(codes: list[NDArray[np.integer]], sizes: list[int]) -> NDArray[np.int64]:
+    """Each agent's cell: its codes in all groupings combined into one number."""
+    cell = np.zeros(codes[0].shape[0], dtype=np.int64)
+    for code, size in zip(codes, sizes, strict=True):
+        cell = cell * size + code
+    return cell
+
+
+def _group_totals(cell: NDArray[np.int64], membership: NDArray[np.float64], values: list[Array]) -> Array:
+    """Sums of each of ``values`` over the agents of each group: len(values) x groups.
+
+    One pass over the agents per quantity (by cell); the groups are then sums of cells.
+    """
+    cells = membership.shape[0]
+    by_cell = np.stack([np.bincount(cell, weights=v, minlength=cells) for v in values])
+    return by_cell @ membership
+
+
+def _add_groups(
+    rows: _Rows, kinds: list[tuple[str, tuple[str, ...]]], indicator: str, values: Array, unit: str
+) -> None:
+    """Add one indicator's values (one per group, in the order of ``kinds``) as rows."""
+    start = 0
+    for kind, names in kinds:
+        rows.add(kind, names, indicator, values[start : start + len(names)], unit)
+        start += len(names)
+
+
 def _household_rows(rows: _Rows, h: HouseholdTable, ctx: YearContext, quintile: NDArray[np.int8], share: float) -> None:
     w = h.weight
-    flags = {
-        "ev": h.has_car & h.ev,
-        "pv": h.pv_kw > 0,
-        "electrified": h.electrified,
-        "retrofitted": h.retrofitted,
-        "sorting": h.sorting,
-    }
-    received = h.subsidy_claim * share
-    spending = household_energy_spending(h, ctx)
-    income = household_income(h, ctx)
-    groupings = (
-        ("households", np.zeros(len(h), dtype=np.int8), ("all",)),
-        ("county", h.county, COUNTIES),
-        ("area", (~h.urban).astype(np.int8), ("urban", "rural")),
-        ("income_quintile", quintile, QUINTILES),
-    )
-    for kind, code, names in groupings:
-        k = len(names)
-
-        def total(values: Array | None, code: NDArray = code, k: int = k) -> Array:
-            return np.bincount(code, weights=w if values is None else w * values, minlength=k)[:k]
-
-        households = total(None)
-        rows.add(kind, names, "households", households, "households")
-        for option in HOUSEHOLD_OPTIONS:
-            adopters = total(flags[option])
-            rows.add(kind, names, f"{option}_households", adopters, "households")
-            rows.add(kind, names, f"{option}_share", 100.0 * _per(adopters, households), "% of households")
-        paid = total(received)
-        rows.add(kind, names, "subsidy_received_total", paid, "yuan")
-        rows.add(kind, names, "subsidy_received", _per(paid, households), "yuan per household")
-        rows.add(
-            kind,
-            names,
-            "subsidy_received_cumulative",
-            _per(total(h.subsidy_received), households),
-            "yuan per household",
-        )
-        spent = total(spending)
-        rows.add(kind, names, "energy_spending", _per(spent, households), "yuan per household")
-        rows.add(kind, names, "energy_spending_share", 100.0 * _per(spent, total(income)), "% of income")
+    sizes = [len(COUNTIES), 2, len(QUINTILES)]
+    cell = _cell([h.county, (~h.urban).astype(np.int8), quintile], sizes)
+    kinds = [
+        ("households", ("all",)),
+        ("county", COUNTIES),
+        ("area", ("urban", "rural")),
+        ("income_quintile", QUINTILES),
+    ]
+    flags = (h.has_car & h.ev, h.pv_kw > 0, h.electrified, h.retrofitted, h.sorting)
+    values = [
+        w,
+        *(w * flag for flag in flags),
+        w * h.subsidy_claim * share,
+        w * h.subsidy_received,
+        w * household_energy_spending(h, ctx),
+        w * household_income(h, ctx),
+    ]
+    households, *adopters, paid, cumulative, spent, income = _group_totals(cell, _membership(sizes), values)
+    _add_groups(rows, kinds, "households", households, "households")
+    for option, count in zip(HOUSEHOLD_OPTIONS, adopters, strict=True):
+        _add_groups(rows, kinds, f"{option}_households", count, "households")
+        _add_groups(rows, kinds, f"{option}_share", 100.0 * _per(count, households), "% of households")
+    _add_groups(rows, kinds, "subsidy_received_total", paid, "yuan")
+    _add_groups(rows, kinds, "subsidy_received", _per(paid, households), "yuan per household")
+    _add_groups(rows, kinds, "subsidy_received_cumulative", _per(cumulative, households), "yuan per household")
+    _add_groups(rows, kinds, "energy_spending", _per(spent, households), "yuan per household")
+    _add_groups(rows, kinds, "energy_spending_share", 100.0 * _per(spent, income), "% of income")
 
 
 def _firm_rows(rows: _Rows, firms: Enterprises, ctx: YearContext, size: NDArray[np.int8], share: float) -> None:
-    flags = dict(
-        zip(
-            OPTIONS,
-            (firms.has_pv, firms.has_storage, firms.retrofitted, firms.electrified, firms.recycling, firms.green_power),
-            strict=True,
-        )
-    )
-    received = firms.subsidy_claim * share
-    spending = firms.bills(ctx)
-    output = firms.output(ctx) * 1e8  # yuan
-    groupings = (
-        ("firms", np.zeros(firms.firms, dtype=np.int8), ("all",)),
-        ("sector", firms.sector, firms.sectors),
-        ("firm_size", size, SIZE_CLASSES),
-    )
-    for kind, code, names in groupings:
-        k = len(names)
-
-        def total(values: Array | None, code: NDArray = code, k: int = k) -> Array:
-            return np.bincount(code, weights=values, minlength=k)[:k].astype(np.float64)
-
-        count = total(None)
-        rows.add(kind, names, "firms", count, "firms")
-        for option in OPTIONS:
-            adopters = total(flags[option].astype(np.float64))
-            rows.add(kind, names, f"{option}_firms", adopters, "firms")
-            rows.add(kind, names, f"{option}_share", 100.0 * _per(adopters, count), "% of firms")
-        paid = total(received)
-        rows.add(kind, names, "subsidy_received_total", paid, "yuan")
-        rows.add(kind, names, "subsidy_received", _per(paid, count), "yuan per firm")
-        rows.add(
-            kind, names, "subsidy_received_cumulative", _per(total(firms.subsidy_received), count), "yuan per firm"
-        )
-        spent = total(spending)
-        rows.add(kind, names, "energy_spending", _per(spent, count), "yuan per firm")
-        rows.add(kind, names, "energy_spending_share", 100.0 * _per(spent, total(output)), "% of value added")
+    sizes = [len(firms.sectors), len(SIZE_CLASSES)]
+    cell = _cell([firms.sector, size], sizes)
+    kinds = [("firms", ("all",)), ("sector", tuple(firms.sectors)), ("firm_size", SIZE_CLASSES)]
+    flags = [getattr(firms, FLAGS[option]).astype(np.float64) for option in OPTIONS]
+    values = [
+        np.ones(firms.firms),
+        *flags,
+        firms.subsidy_claim * share,
+        firms.subsidy_received,
+        firms.bills(ctx),
+        firms.output(ctx) * 1e8,  # yuan
+    ]
+    count, *adopters, paid, cumulative, spent, output = _group_totals(cell, _membership(sizes), values)
+    _add_groups(rows, kinds, "firms", count, "firms")
+    for option, adopted in zip(OPTIONS, adopters, strict=True):
+        _add_groups(rows, kinds, f"{option}_firms", adopted, "firms")
+        _add_groups(rows, kinds, f"{option}_share", 100.0 * _per(adopted, count), "% of firms")
+    _add_groups(rows, kinds, "subsidy_received_total", paid, "yuan")
+    _add_groups(rows, kinds, "subsidy_received", _per(paid, count), "yuan per firm")
+    _add_groups(rows, kinds, "subsidy_received_cumulative", _per(cumulative, count), "yuan per firm")
+    _add_groups(rows, kinds, "energy_spending", _per(spent, count), "yuan per firm")
+    _add_groups(rows, kinds, "energy_spending_share", 100.0 * _per(spent, output), "% of value added")
 
 
 @dataclass(frozen=True, slots=True)

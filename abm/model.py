@@ -51,7 +51,7 @@ from abm.energy_system import (
     self_consumption_tables,
 )
 from abm.energy_use import FUELS, EnergyUse
-from abm.panel import PanelRecorder
+from abm.panel import PANEL_HOUSEHOLDS, PanelRecorder
 from abm.population import COUNTIES, HouseholdTable, check_households, synthesize_households
 from abm.records import YearRecord
 from abm.scenario import Scenario
@@ -128,6 +128,7 @@ class SuqianModel(mesa.Model):
         households: int = DEFAULT_HOUSEHOLDS,
         distribution: bool = False,
         panel: bool = False,
+        panel_households: int = PANEL_HOUSEHOLDS,
     ):
         households = check_households(households)  # before any memory is taken
         super().__init__(rng=np.random.default_rng(np.random.SeedSequence(seed)))
@@ -163,7 +164,7 @@ class SuqianModel(mesa.Model):
         self._co2_history: list[float] = []
         years = selected_years(self.year, self.end_year)
         self.distribution = DistributionRecorder(years) if distribution else None
-        self.panel = PanelRecorder(seed, households, years) if panel else None
+        self.panel = PanelRecorder(seed, households, years, panel_households) if panel else None
         self.datacollector = mesa.DataCollector(
             model_reporters={"year": "year"},
             agenttype_reporters={HouseholdBlock: HOUSEHOLD_BLOCK_REPORTERS, EnterpriseSector: SECTOR_REPORTERS},
