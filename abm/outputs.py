@@ -48,6 +48,7 @@ MARKER_TEXT = (
 FILES = ("trajectory.csv", "scorecard.csv", "manifest.json", "emissions.png", MARKER)
 DISTRIBUTION_FILE = "distribution.csv"  # written when the run gathered its distribution table
 PANEL_FILES = ("panel_households.parquet", "panel_firms.parquet")  # written when it gathered the agent panel
+RUN_FILES = (*FILES, DISTRIBUTION_FILE)  # what `suqian-abm run` writes without --panel
 NAME_CHARS = 80  # of a scenario's name in a default folder name (and, before name hashes, in staging names)
 NAME_BYTES = 150  # of the target's name in a staging folder's name, in UTF-8 bytes
 NAME_MAX = 255  # bytes in one file name on common filesystems
