@@ -250,7 +250,7 @@ class DistributionRecorder:
         rows = _Rows(ctx.year)
         _household_rows(rows, h, ctx, self._quintile, payments.share)
         _firm_rows(rows, firms, ctx, self._size, payments.share)
-        households = float(np.dot(h.subsidy_claim, h.weight)) * payments.share
+        households = float((h.subsidy_claim * h.weight).sum()) * payments.share
         to_firms = float(firms.subsidy_claim.sum()) * payments.share
         names = ("households", "firms", "fleets", "utility_pv_developers", "all")
         paid = np.array([households, to_firms, payments.fleets, payments.developers, payments.total])

@@ -257,7 +257,7 @@ class HouseholdRules:
 
         # what each household claimed this year, yuan per real household (who is paid: abm.distribution)
         claim = h.subsidy_claim
-        claim[:] = np.where(h.sorting, inst.green_points * rate, 0.0)
+        np.multiply(h.sorting, inst.green_points * rate, out=claim)
         claim[ev_buyers] += inst.ev_subsidy * rate
         claim[pv_adopters] += inst.pv_subsidy * rate * h.roof_kw[pv_adopters].astype(np.float64)
         claim[electrifiers] += inst.heat_pump_subsidy * rate
@@ -311,7 +311,7 @@ class HouseholdBlock(mesa.Agent):
             return 0.0
         if self._uniform:  # every row stands for as many households: a count does
             return np.count_nonzero(flag) / flag.shape[0]
-        return float(np.dot(self.table.weight[self.rows], flag)) / self._households
+        return float(self.table.weight[self.rows][flag].sum()) / self._households
 
     @property
     def ev_share(self) -> float:
@@ -342,7 +342,10 @@ class HouseholdBlock(mesa.Agent):
     @property
     def subsidies_received(self) -> float:
         """Subsidies paid to the block's households since the start year (yuan)."""
-        return float(np.dot(self.table.subsidy_received[self.rows], self.table.weight[self.rows]))
+        received = self.table.subsidy_received[self.rows]
+        if self._uniform:  # a sum, not a dot product: BLAS is slow on long vectors on small machines
+            return float(received.sum()) * float(self.table.weight[self.rows.start])
+        return float((received * self.table.weight[self.rows]).sum())
 
 
 @dataclass(frozen=True, slots=True)
