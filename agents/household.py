@@ -310,7 +310,7 @@ class HouseholdBlock(mesa.Agent):
         if self._households <= 0:
             return 0.0
         if self._uniform:  # every row stands for as many households: a count does
-            return np.count_nonzero(flag) / flag.shape[0]
+            return float(np.count_nonzero(flag)) / flag.shape[0]
         return float(self.table.weight[self.rows][flag].sum()) / self._households
 
     @property
