@@ -170,7 +170,8 @@ def primary_energy(
 ) -> tuple[float, float]:
     """Primary energy and its non-fossil part (tce), by the coal-equivalent method.
 
-    Fossil fuels burnt in the city (heat and power plants included) count as burnt; local
+    Fossil fuels and biomass burnt in the city (heat and power plants included) count as
+    burnt, biomass as non-fossil; local
     non-fossil electricity and net imported electricity count at ``primary_energy_per_kwh``,
     imports split into fossil and non-fossil by the grid's non-fossil share; net exports
     leave in proportion to local generation (non-fossil and coal).
@@ -186,5 +187,6 @@ def primary_energy(
         local_share = balance.nonfossil_local_kwh / local_kwh if local_kwh > 0 else 0.0
         traded_nonfossil = balance.net_import_kwh * local_share
     nonfossil_kwh = balance.nonfossil_local_kwh + own_pv + traded_nonfossil
-    total = fossil + (balance.nonfossil_local_kwh + own_pv + balance.net_import_kwh) * factor
-    return total, nonfossil_kwh * factor
+    biomass = sum(u.biomass for u in uses.values())
+    total = fossil + biomass + (balance.nonfossil_local_kwh + own_pv + balance.net_import_kwh) * factor
+    return total, biomass + nonfossil_kwh * factor

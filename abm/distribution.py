@@ -34,8 +34,8 @@ from numpy.typing import NDArray
 from abm.context import YearContext
 from abm.energy_system import self_consumed_share
 from abm.population import COUNTIES, HouseholdTable
-from agents.enterprise import FLAGS, OPTIONS, Enterprises
-from agents.household import household_demand
+from agents.enterprise import FLAGS, OPTIONS, SWITCHES, Enterprises
+from agents.household import car_running_costs, household_demand
 
 Array = NDArray[np.float64]
 COLUMNS = ("year", "group_kind", "group", "indicator", "value", "unit")
@@ -96,7 +96,8 @@ def household_energy_spending(h: HouseholdTable, ctx: YearContext) -> Array:
         + demand.fuel * v["household_fuel_price"]
     )
     km = v["car_km"] * (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
-    per_km = np.where(h.ev, ctx.tariff(v["ev_fuel_cost_per_km"]), v["ice_fuel_cost_per_km"])
+    petrol, electric = car_running_costs(ctx)
+    per_km = np.where(h.ev, electric, petrol)
     return home + np.where(h.has_car, km * per_km, 0.0)
 
 
@@ -203,6 +204,7 @@ def _firm_rows(rows: _Rows, firms: Enterprises, ctx: YearContext, size: NDArray[
     cell = _cell([firms.sector, size], sizes)
     kinds = [("firms", ("all",)), ("sector", tuple(firms.sectors)), ("firm_size", SIZE_CLASSES)]
     flags = [getattr(firms, FLAGS[option]).astype(np.float64) for option in OPTIONS]
+    flags += [(firms.boiler == state).astype(np.float64) for state in range(1, len(SWITCHES) + 1)]
     values = [
         np.ones(firms.firms),
         *flags,
@@ -213,7 +215,7 @@ def _firm_rows(rows: _Rows, firms: Enterprises, ctx: YearContext, size: NDArray[
     ]
     count, *adopters, paid, cumulative, spent, output = _group_totals(cell, _membership(sizes), values)
     _add_groups(rows, kinds, "firms", count, "firms")
-    for option, adopted in zip(OPTIONS, adopters, strict=True):
+    for option, adopted in zip((*OPTIONS, *SWITCHES), adopters, strict=True):
         _add_groups(rows, kinds, f"{option}_firms", adopted, "firms")
         _add_groups(rows, kinds, f"{option}_share", 100.0 * _per(adopted, count), "% of firms")
     _add_groups(rows, kinds, "subsidy_received_total", paid, "yuan")

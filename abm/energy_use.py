@@ -11,7 +11,8 @@ FUELS = ("coal", "gas", "oil", "gasoline", "lpg")
 class EnergyUse:
     """Yearly energy use of a sector.
 
-    Fuels and purchased heat in tce; electricity in kWh, gross (``own_pv`` and
+    Fuels, biomass and purchased heat in tce (biomass burns with zero CO2 and is
+    non-fossil); electricity in kWh, gross (``own_pv`` and
     ``green_power`` are the parts of it met by the consumer's own PV and by green-power
     contracts); process CO2 in tCO2.
     """
@@ -21,6 +22,7 @@ class EnergyUse:
     oil: float = 0.0
     gasoline: float = 0.0
     lpg: float = 0.0
+    biomass: float = 0.0
     heat: float = 0.0
     electricity: float = 0.0
     own_pv: float = 0.0

@@ -107,6 +107,7 @@ SECTOR_REPORTERS = {
     "electrified_heat_share": "electrified_heat_share",
     "recycling_share": "recycling_share",
     "green_power_share": "green_power_share",
+    "waste_heat_share": "waste_heat_share",
     "subsidies_received": "subsidies_received",
 }
 
@@ -322,7 +323,7 @@ class SuqianModel(mesa.Model):
             sum(u.own_pv for u in buildings) + hh.pv_exported_kwh + sectors["commercial_services"].pv_exported_kwh
         )
         building_energy = sum(
-            sum(u.fuel(f) for f in FUELS) + u.heat + u.electricity / v["kwh_per_tce"] for u in buildings
+            sum(u.fuel(f) for f in FUELS) + u.biomass + u.heat + u.electricity / v["kwh_per_tce"] for u in buildings
         )
 
         return YearRecord(
@@ -336,7 +337,8 @@ class SuqianModel(mesa.Model):
             },
             uses=uses,
             final_energy_tce={
-                s: sum(u.fuel(f) for f in FUELS) + u.heat + u.electricity / v["kwh_per_tce"] for s, u in uses.items()
+                s: sum(u.fuel(f) for f in FUELS) + u.biomass + u.heat + u.electricity / v["kwh_per_tce"]
+                for s, u in uses.items()
             },
             territorial=territorial,
             with_electricity=with_electricity,

@@ -25,6 +25,7 @@ from abm.distribution import (
     income_quintiles,
 )
 from abm.population import COUNTIES, HouseholdTable
+from abm.process_heat import BOILER_STATES
 from abm.streams import uniform
 from agents.enterprise import Enterprises
 
@@ -108,6 +109,8 @@ class PanelRecorder:
                     "electrified_heat": firms.electrified,
                     "solid_waste_recycling": firms.recycling,
                     "green_power": firms.green_power,
+                    "waste_heat_recovery": firms.waste_heat,
+                    "boiler": pd.Categorical.from_codes(firms.boiler, BOILER_STATES),
                     "subsidy_received": firms.subsidy_claim * payout_share,
                     "subsidy_received_cumulative": firms.subsidy_received,
                     "energy_spending": spending,

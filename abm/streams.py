@@ -48,6 +48,8 @@ PURPOSES: dict[str, int] = {
     "firm.renewal": 108,
     "firm.entrant_intensity": 109,
     "firm.entrant_pv": 110,
+    "firm.waste_heat_recovery": 111,
+    "firm.boiler": 112,
     # fleets (index: the purchase's rank among the fleet's purchases of the year)
     "fleet.city_bus.electric": 201,
     "fleet.city_bus.life": 202,

@@ -19,7 +19,7 @@ COLUMNS = ["year", "indicator", "sector", "value", "unit"]
 MT = 1e-6
 WAN_TCE = 1e-4
 YI_KWH = 1e-8
-CARRIERS = (*FUELS, "heat", "electricity")
+CARRIERS = (*FUELS, "biomass", "heat", "electricity")
 ADOPTION_OPTIONS = ("pv", "storage", "efficiency_retrofit", "electrified_heat", "solid_waste_recycling", "green_power")
 
 

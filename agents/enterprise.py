@@ -8,8 +8,11 @@ is the sector's 2020 use scaled by the firm's output share and intensity, by the
 output growth and by autonomous efficiency gains, then changed by what it adopted:
 
 * efficiency retrofit: all carriers fall by ``efficiency_retrofit_saving``;
+* waste-heat recovery: coal, gas and oil fall by ``waste_heat_recovery_saving``;
 * electrified heat: the low-temperature share of coal and gas becomes electricity at
   ``industrial_heat_pump_cop``;
+* boiler fuel switching (:mod:`abm.process_heat`): the coal (and gas) burned in boilers
+  moves to gas, biomass or electric boilers;
 * rooftop PV and behind-the-meter storage: PV output meets the firm's own load first
   (self-consumption from the hourly model), storage raises that share and earns the
   peak-valley spread and the discharge incentive on what it discharges; it charges from
@@ -18,9 +21,17 @@ output growth and by autonomous efficiency gains, then changed by what it adopte
   emissions avoid part of their process CO2;
 * green-power contracts: part of its grid electricity is contracted green power.
 
+Every carrier's use then responds to its price relative to 2020 with a constant own-price
+elasticity (``price_elasticity.<carrier>``); fuel prices include the carbon price only for
+firms a carbon market covers (:mod:`abm.carbon_market`), electricity carries the
+passed-through carbon cost of power for every firm.
+
 Each year a firm takes up each option with the Bass hazard (``firm_bass_p`` plus
 ``firm_bass_q`` times the output share of its sector that already has it) times the
-benefit-cost logit. Then capacity turns over: in energy-intensive sectors a
+benefit-cost logit; the boiler fuel is one choice among exclusive alternatives
+(``benefit_cost_choice``). Under ``efficiency_benchmark_control`` a firm of an
+energy-intensive sector above ``benchmark_control_threshold`` reviews a retrofit every
+year instead of waiting for the Bass hazard. Then capacity turns over: in energy-intensive sectors a
 share ``backward_exit_rate`` of backward firms (intensity above ``backward_threshold``)
 exits, and a share ``firm_renewal_rate`` of all firms is renewed; new capacity enters
 with the same output, at benchmark intensity when that control is on, and with rooftop PV
@@ -36,16 +47,39 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
+from abm.carbon_market import Coverage, coverage, fuel_carbon_cost, sector_coverage_years
 from abm.context import YearContext
 from abm.decisions import RULES, agent_hurdle_rates, capital_recovery_factor, draw_adoption
 from abm.economy import ENTERPRISE_SECTORS
 from abm.energy_system import self_consumed_share
 from abm.energy_use import EnergyUse
+from abm.process_heat import (
+    ALLOWED_MOVES,
+    BOILER_AS_2020,
+    BOILER_BIOMASS,
+    BOILER_ELECTRIC,
+    BOILER_GAS,
+    BOILER_STATES,
+    boiler_bill,
+    boiler_fuel,
+    boiler_share,
+    pick,
+    price_response,
+    replaced_tce,
+)
 from abm.streams import standard_normal, uniform
 
 Array = NDArray[np.float64]
 CARRIERS = ("coal", "gas", "oil", "heat", "electricity")
-OPTIONS = ("pv", "storage", "efficiency_retrofit", "electrified_heat", "solid_waste_recycling", "green_power")
+OPTIONS = (
+    "pv",
+    "storage",
+    "efficiency_retrofit",
+    "electrified_heat",
+    "solid_waste_recycling",
+    "green_power",
+    "waste_heat_recovery",
+)
 FLAGS = {  # the Enterprises column that says whether a firm has each option
     "pv": "has_pv",
     "storage": "has_storage",
@@ -53,7 +87,14 @@ FLAGS = {  # the Enterprises column that says whether a firm has each option
     "electrified_heat": "electrified",
     "solid_waste_recycling": "recycling",
     "green_power": "green_power",
+    "waste_heat_recovery": "waste_heat",
 }
+SWITCHES = tuple(f"boiler_{state}" for state in BOILER_STATES[1:])  # shares with each switched boiler fuel
+_SWITCH_TARGETS = (BOILER_GAS, BOILER_BIOMASS, BOILER_ELECTRIC)
+_SWITCH_COST = ("coal_to_gas_cost", "biomass_boiler_cost", "electric_boiler_cost")  # yuan per tce/yr replaced
+_SWITCH_ASC = ("asc.coal_to_gas", "asc.biomass_boiler", "asc.electric_boiler")
+# _ALLOWED[i, s]: a firm with boiler state s may move to _SWITCH_TARGETS[i]
+_ALLOWED = np.array([[k in ALLOWED_MOVES[s] for s in range(len(BOILER_STATES))] for k in _SWITCH_TARGETS])
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +109,9 @@ class FirmEnergy:
     own_pv: Array
     pv_generation: Array
     storage_losses: Array  # grid electricity lost in storage arbitrage (kWh), part of ``electricity``
+    biomass: Array  # pellets burned in biomass boilers (tce); zero CO2
+    boiler_coal: Array  # coal the boilers would burn with the 2020 fuel (tce), before the price response
+    boiler_gas: Array  # gas the boilers would burn with the 2020 fuel (tce), before the price response
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +129,17 @@ class EnterpriseSummary:
     new_roofs_pv_kw: float
 
 
+@dataclass(frozen=True, slots=True)
+class FirmPrices:
+    """What each firm pays this year: fuels with its own carbon cost (yuan/tce), grid power (yuan/kWh)."""
+
+    coal: Array
+    gas: Array
+    oil: Array
+    electricity: float
+    coverage: Coverage
+
+
 class Enterprises(mesa.Agent):
     """Every firm of every sector, one row each; decisions run over all firms at once."""
 
@@ -96,6 +151,7 @@ class Enterprises(mesa.Agent):
         if (counts < 1).any():
             raise ValueError("every sector needs at least one firm")
         self.sector = np.repeat(np.arange(len(self.sectors)), counts)
+        self._sector_starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
         n = int(counts.sum())
         per_sector = len(self.sectors)
 
@@ -131,10 +187,14 @@ class Enterprises(mesa.Agent):
         self.electrified = np.zeros(n, dtype=bool)
         self.recycling = np.zeros(n, dtype=bool)
         self.green_power = np.zeros(n, dtype=bool)
+        self.waste_heat = np.zeros(n, dtype=bool)
+        self.boiler = np.full(n, BOILER_AS_2020, dtype=np.int8)
+        self.coverage_years = sector_coverage_years(v, self.sectors)
         self.entered = np.full(n, int(v["start_year"]), dtype=np.int32)
         self.subsidy_claim = np.zeros(n)  # subsidies claimed this year, yuan per firm
         self.subsidy_received = np.zeros(n)  # subsidies paid since the start year, yuan per firm
         self._crf: dict[float, Array] = {}
+        self._output_cache: tuple[int, Array] = (-1, np.ones(n))
 
     def _annuity(self, lifetime: float) -> Array:
         """Capital recovery factor of every firm at its own hurdle rate (cached per lifetime)."""
@@ -151,9 +211,20 @@ class Enterprises(mesa.Agent):
         """Sum of a per-firm quantity by sector."""
         return np.bincount(self.sector, values, len(self.sectors))
 
+    def _sector_sums(self, values: Array) -> Array:
+        """Sums by sector of each row of a (quantities, firms) array, in one pass: (quantities, sectors).
+
+        Firms are ordered by sector and every sector has a firm, so each sector is one run of columns.
+        """
+        return np.add.reduceat(values, self._sector_starts, axis=1)
+
     def _output_factor(self, ctx: YearContext) -> Array:
-        """Each firm's sector output relative to 2020."""
-        return np.array([ctx.sector_output_factor[s] for s in self.sectors])[self.sector]
+        """Each firm's sector output relative to 2020 (kept for the year asked last)."""
+        year, factor = self._output_cache
+        if year != ctx.year:
+            factor = np.array([ctx.sector_output_factor[s] for s in self.sectors])[self.sector]
+            self._output_cache = (ctx.year, factor)
+        return factor
 
     def _self_consumed(self, ctx: YearContext, ratio: Array, storage: NDArray[np.bool_]) -> Array:
         """Self-consumed share of PV output, on the industrial or the commercial load shape."""
@@ -162,21 +233,86 @@ class Enterprises(mesa.Agent):
             share[rows] = self_consumed_share(ctx.self_consumption[shape], ratio[rows], storage[rows])
         return share
 
-    def energy(self, ctx: YearContext) -> FirmEnergy:
+    def _lever(self, name: str, ctx: YearContext) -> float:
+        """A lever's value in force this year, as the government applies it."""
+        return float(self.model.government.lever(name, ctx.year))
+
+    def _activity(self, ctx: YearContext) -> Array:
+        """Each firm's energy use relative to its base: intensity x output growth x autonomous gains."""
+        v = ctx.values
+        aeei = (1.0 - v["autonomous_efficiency_gain"] / 100.0) ** ctx.elapsed
+        return self.intensity * self._output_factor(ctx) * aeei
+
+    def direct_co2(self, ctx: YearContext) -> Array:
+        """Each firm's direct CO2 before its own choices (tCO2/yr): fuels at its activity plus process CO2.
+
+        Coverage is judged on this, so that a firm's choices this year do not move it in or
+        out of a market.
+        """
+        v = ctx.values
+        fuels = sum(self.base[c] * v[f"co2_per_tce_{c}"] for c in ("coal", "gas", "oil"))
+        return fuels * self._activity(ctx) + self.process * self._output_factor(ctx)
+
+    def coverage(self, ctx: YearContext) -> Coverage:
+        """Which firms a carbon market covers this year."""
+        local = self._lever("local_carbon_scheme", ctx) > 0
+        return coverage(
+            ctx.year, self.sector, self.coverage_years, self.direct_co2(ctx), self.is_industry, ctx.values, local
+        )
+
+    def prices(self, ctx: YearContext) -> FirmPrices:
+        """Fuel prices with each firm's own carbon cost, and the tariff with the passed-through carbon of power."""
+        v = ctx.values
+        cov = self.coverage(ctx)
+        carbon = fuel_carbon_cost(ctx.instruments.carbon_price, cov.covered, v["carbon_pass_through_fuel"])
+        return FirmPrices(
+            coal=v["coal_price"] + carbon * v["co2_per_tce_coal"],
+            gas=v["gas_price"] + carbon * v["co2_per_tce_gas"],
+            oil=v["oil_price"] + carbon * v["co2_per_tce_oil"],
+            electricity=ctx.tariff_with_carbon(v["ci_tariff"]),
+            coverage=cov,
+        )
+
+    def energy(self, ctx: YearContext, prices: FirmPrices | None = None) -> FirmEnergy:
         """Each firm's energy use this year."""
         v = ctx.values
-        scale = (
-            self.intensity * self._output_factor(ctx) * (1.0 - v["autonomous_efficiency_gain"] / 100.0) ** ctx.elapsed
-        )
-        scale = scale * np.where(self.retrofitted, 1.0 - v["efficiency_retrofit_saving"], 1.0)
-        coal, gas = self.base["coal"] * scale, self.base["gas"] * scale
-        oil, heat = self.base["oil"] * scale, self.base["heat"] * scale
+        if prices is None:
+            prices = self.prices(ctx)
+        scale = self._activity(ctx) * np.where(self.retrofitted, 1.0 - v["efficiency_retrofit_saving"], 1.0)
+        fuel_kept = scale * np.where(self.waste_heat, 1.0 - v["waste_heat_recovery_saving"], 1.0)
+        coal, gas = self.base["coal"] * fuel_kept, self.base["gas"] * fuel_kept
+        oil, heat = self.base["oil"] * fuel_kept, self.base["heat"] * scale
         electricity = self.base["electricity"] * scale
         low = v["low_temperature_heat_share"]
         moved = np.where(self.electrified, (coal + gas) * low, 0.0)
-        coal = np.where(self.electrified, coal * (1.0 - low), coal)
-        gas = np.where(self.electrified, gas * (1.0 - low), gas)
+        kept = np.where(self.electrified, 1.0 - low, 1.0)
+        coal, gas = coal * kept, gas * kept
         electricity = electricity + moved * v["kwh_per_tce"] * v["chp_heat_efficiency"] / v["industrial_heat_pump_cop"]
+        # boilers: the boiler share of what is left burns the firm's boiler fuel
+        share = boiler_share(v, self.electrified)
+        boiler_coal, boiler_gas = coal * share, gas * share
+        coal, gas = coal - boiler_coal, gas - boiler_gas
+        coal, gas = (
+            coal + boiler_coal * (self.boiler == BOILER_AS_2020),
+            gas + boiler_gas * (self.boiler == BOILER_AS_2020),
+        )
+        biomass = np.zeros(self.firms)
+        for state in range(1, len(BOILER_STATES)):  # only the firms that switched
+            rows = np.flatnonzero(self.boiler == state)
+            if rows.size:
+                fuel = boiler_fuel(state, boiler_coal[rows], boiler_gas[rows], v)
+                coal[rows] += fuel.coal
+                gas[rows] += fuel.gas
+                biomass[rows] = fuel.biomass
+                electricity[rows] += fuel.electricity
+        # demand responds to the prices the firm faces (fuels: only covered firms pay more than in 2020)
+        priced = np.flatnonzero(prices.coverage.covered)
+        if priced.size:
+            coal[priced] *= price_response(prices.coal[priced], v["coal_price"], v["price_elasticity.coal"])
+            gas[priced] *= price_response(prices.gas[priced], v["gas_price"], v["price_elasticity.gas"])
+        electricity = electricity * price_response(
+            prices.electricity, v["ci_tariff"], v["price_elasticity.electricity"]
+        )
         pv_generation = np.where(self.has_pv, self.roof_kw * v["pv_full_load_hours"], 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(electricity > 0, pv_generation / electricity, 0.0)
@@ -186,7 +322,19 @@ class Enterprises(mesa.Agent):
             np.where(self.has_storage, v["storage_hours"] * electricity / 8760.0, 0.0) * v["storage_cycles_per_year"]
         )
         losses = charged * (1.0 - v["storage_round_trip_efficiency"])
-        return FirmEnergy(coal, gas, oil, heat, electricity + losses, pv_generation * sc, pv_generation, losses)
+        return FirmEnergy(
+            coal,
+            gas,
+            oil,
+            heat,
+            electricity + losses,
+            pv_generation * sc,
+            pv_generation,
+            losses,
+            biomass,
+            boiler_coal,
+            boiler_gas,
+        )
 
     def decide(self, ctx: YearContext) -> None:
         """Take up investment options, then turn over capacity (synchronous update)."""
@@ -203,17 +351,27 @@ class Enterprises(mesa.Agent):
         beta = v["cost_sensitivity"]
         mult = inst.expected_subsidy_multiplier  # what a firm counts on being paid
         rate = inst.subsidy_multiplier  # claims are made at the full rates
-        e = self.energy(ctx)
-        carbon = inst.carbon_price * v["carbon_pass_through_fuel"]
-        tariff = ctx.tariff_with_carbon(v["ci_tariff"])
-        coal_price = v["coal_price"] + carbon * v["co2_per_tce_coal"]
-        gas_price = v["gas_price"] + carbon * v["co2_per_tce_gas"]
-        oil_price = v["oil_price"] + carbon * v["co2_per_tce_oil"]
+        prices = self.prices(ctx)
+        e = self.energy(ctx, prices)
+        tariff = prices.electricity
+        coal_price, gas_price, oil_price = prices.coal, prices.gas, prices.oil
         w = self.output_share
 
-        def opportunity(adopted: NDArray[np.bool_]) -> Array:
-            """Bass hazard from the output share of the firm's sector that has adopted."""
-            return bass(v["firm_bass_p"], v["firm_bass_q"], self._sector_sum(w * adopted)[self.sector])
+        adopted = {
+            "pv": self.has_pv,
+            "storage": self.has_storage,
+            "retrofit": self.retrofitted,
+            "electrified_heat": self.electrified,
+            "waste_heat_recovery": self.waste_heat,
+            "boiler": self.boiler != BOILER_AS_2020,
+            "recycling": self.recycling,
+            "green_power": self.green_power,
+        }
+        peer_shares = dict(zip(adopted, self._sector_sums(w * np.stack(list(adopted.values()))), strict=True))
+
+        def opportunity(option: str) -> Array:
+            """Bass hazard from the output share of the firm's sector that has adopted ``option``."""
+            return bass(v["firm_bass_p"], v["firm_bass_q"], peer_shares[option][self.sector])
 
         # rooftop PV (per firm, yuan/yr)
         gen = self.roof_kw * v["pv_full_load_hours"]
@@ -223,7 +381,7 @@ class Enterprises(mesa.Agent):
         pv_benefit = gen * (sc * tariff + (1.0 - sc) * v["pv_export_price"])
         pv_capex = ctx.pv_price * v["ci_pv_price_factor"] - inst.pv_subsidy * mult
         pv_cost = self.roof_kw * (pv_capex * self._annuity(v["pv_lifetime"]) + v["pv_om_cost"])
-        p_pv = opportunity(self.has_pv) * logit(pv_benefit, pv_cost, v["asc.enterprise_pv"], beta)
+        p_pv = opportunity("pv") * logit(pv_benefit, pv_cost, v["asc.enterprise_pv"], beta)
         adopts_pv = draw_adoption(draws("pv"), ~self.has_pv, p_pv)
 
         # behind-the-meter storage: arbitrage (less the valley power lost in the round trip),
@@ -241,7 +399,7 @@ class Enterprises(mesa.Agent):
         )
         storage_annuity = self._annuity(v["storage_lifetime"])
         storage_cost = kwh * (ctx.storage_price - inst.storage_subsidy * mult) * storage_annuity
-        p_storage = opportunity(self.has_storage) * logit(storage_benefit, storage_cost, v["asc.storage"], beta)
+        p_storage = opportunity("storage") * logit(storage_benefit, storage_cost, v["asc.storage"], beta)
         adopts_storage = draw_adoption(draws("storage"), ~self.has_storage, p_storage)
 
         # efficiency retrofit
@@ -258,7 +416,12 @@ class Enterprises(mesa.Agent):
             * (1.0 - inst.efficiency_retrofit_subsidy * mult)
             * self._annuity(v["efficiency_retrofit_lifetime"])
         )
-        p_retrofit = opportunity(self.retrofitted) * logit(
+        retrofit_chance = opportunity("retrofit")
+        if self._lever("efficiency_benchmark_control", ctx) > 0:
+            # firms above the efficiency baseline must review a retrofit every year
+            above = self.energy_intensive & (self.intensity > v["benchmark_control_threshold"])
+            retrofit_chance = np.where(above, 1.0, retrofit_chance)
+        p_retrofit = retrofit_chance * logit(
             v["efficiency_retrofit_saving"] * bill, retrofit_annual, v["asc.efficiency_retrofit"], beta
         )
         adopts_retrofit = draw_adoption(draws("retrofit"), ~self.retrofitted, p_retrofit)
@@ -270,14 +433,31 @@ class Enterprises(mesa.Agent):
         heat_benefit = low * (e.coal * coal_price + e.gas * gas_price) - added_kwh * tariff
         heat_annuity = self._annuity(v["electrified_heat_lifetime"])
         heat_cost = fuel_replaced * v["electrified_heat_cost"] * heat_annuity
-        p_heat = opportunity(self.electrified) * logit(heat_benefit, heat_cost, v["asc.electrified_heat"], beta)
+        p_heat = opportunity("electrified_heat") * logit(heat_benefit, heat_cost, v["asc.electrified_heat"], beta)
         adopts_heat = draw_adoption(draws("electrified_heat"), ~self.electrified & (fuel_replaced > 0), p_heat)
+
+        # waste-heat recovery (industry): saves part of the fuel burned
+        fuel_bill = e.coal * coal_price + e.gas * gas_price + e.oil * oil_price
+        fuel_tce = e.coal + e.gas + e.oil
+        saving = v["waste_heat_recovery_saving"]
+        recovery_cost = (
+            saving * fuel_tce * v["waste_heat_recovery_cost"] * self._annuity(v["waste_heat_recovery_lifetime"])
+        )
+        p_recovery = opportunity("waste_heat_recovery") * logit(
+            saving * fuel_bill, recovery_cost, v["asc.waste_heat_recovery"], beta
+        )
+        adopts_recovery = draw_adoption(
+            draws("waste_heat_recovery"), ~self.waste_heat & self.is_industry & (fuel_tce > 0), p_recovery
+        )
+
+        # boiler fuel: one choice among gas, biomass and electric boilers (exclusive)
+        new_boiler = self._choose_boiler(ctx, e, prices, opportunity("boiler"), draws("boiler"))
 
         # solid-waste recycling (industry)
         waste_t = self.output_2020 * self._output_factor(ctx) * v["solid_waste_per_output"]
         recycle_benefit = waste_t * (inst.recycling_incentive * mult + v["solid_waste_disposal_fee"])
         recycle_cost = waste_t * v["solid_waste_recycling_cost"]
-        p_recycle = opportunity(self.recycling) * logit(
+        p_recycle = opportunity("recycling") * logit(
             recycle_benefit, recycle_cost, v["asc.solid_waste_recycling"], beta
         )
         adopts_recycling = draw_adoption(draws("recycling"), ~self.recycling & self.is_industry, p_recycle)
@@ -286,7 +466,7 @@ class Enterprises(mesa.Agent):
         contracted = v["green_power_share"] * (e.electricity - e.own_pv)
         green_benefit = contracted * ctx.grid_ef / 1000.0 * inst.carbon_price * v["carbon_pass_through_electricity"]
         green_cost = contracted * v["green_power_premium"]
-        p_green = opportunity(self.green_power) * logit(green_benefit, green_cost, v["asc.green_power"], beta)
+        p_green = opportunity("green_power") * logit(green_benefit, green_cost, v["asc.green_power"], beta)
         adopts_green = draw_adoption(draws("green_power"), ~self.green_power, p_green)
 
         ledger = ctx.ledger
@@ -303,6 +483,8 @@ class Enterprises(mesa.Agent):
         self.electrified |= adopts_heat
         self.recycling |= adopts_recycling
         self.green_power |= adopts_green
+        self.waste_heat |= adopts_recovery
+        self.boiler = new_boiler
 
         # recurring incentives are paid on everything operating at the end of the year
         ledger.claim("recycling_incentive", inst.recycling_incentive * rate * float(waste_t[self.recycling].sum()))
@@ -341,8 +523,53 @@ class Enterprises(mesa.Agent):
         self.intensity[renewed] = new_intensity
         self.entered[renewed] = ctx.year
         self.has_pv[renewed] = uniform(seed, "firm.entrant_pv", year, entrants) < inst.new_roof_pv_mandate
-        for flag in (self.has_storage, self.retrofitted, self.electrified, self.recycling, self.green_power):
+        for flag in (
+            self.has_storage,
+            self.retrofitted,
+            self.electrified,
+            self.recycling,
+            self.green_power,
+            self.waste_heat,
+        ):
             flag[renewed] = False
+        self.boiler[renewed] = BOILER_AS_2020
+
+    def _choose_boiler(
+        self, ctx: YearContext, e: FirmEnergy, prices: FirmPrices, chance: Array, draws: Array
+    ) -> NDArray[np.int8]:
+        """Each firm's boiler fuel after this year's choice (states of :mod:`abm.process_heat`).
+
+        A firm whose choice comes up (``chance``) weighs each allowed move: the boiler fuel
+        bill it saves (yuan/yr, at its own prices with carbon) against the annualised cost of
+        the new boilers per tce/yr of fuel they replace. A firm picks move ``k`` when its draw
+        falls in the k-th bin of the cumulative probabilities, all below ``chance``; so only
+        firms with a draw below ``chance`` are weighed, with the same result.
+        """
+        v = ctx.values
+        boiler = self.boiler.copy()
+        rows = np.flatnonzero(draws < chance)
+        if rows.size == 0:
+            return boiler
+        coal, gas, state = e.boiler_coal[rows], e.boiler_gas[rows], boiler[rows]
+        coal_price, gas_price = prices.coal[rows], prices.gas[rows]
+        bills = np.stack(
+            [
+                boiler_bill(boiler_fuel(s, coal, gas, v), coal_price, gas_price, v["biomass_price"], prices.electricity)
+                for s in range(len(BOILER_STATES))
+            ]
+        )
+        now = bills[state, np.arange(rows.size)]
+        benefits = np.stack([now - bills[k] for k in _SWITCH_TARGETS])
+        replaced = np.stack([replaced_tce(k, coal, gas) for k in _SWITCH_TARGETS])
+        capex = np.array([v[name] for name in _SWITCH_COST])[:, None]
+        costs = replaced * capex * self._annuity(v["boiler_lifetime"])[rows]
+        ascs = np.array([v[name] for name in _SWITCH_ASC])[:, None]
+        ascs = np.where(_ALLOWED[:, state] & (replaced > 0), ascs, -np.inf)
+        probabilities = chance[rows] * RULES["benefit_cost_choice"](benefits, costs, ascs, v["cost_sensitivity"])
+        chosen = pick(draws[rows], probabilities)
+        moved = chosen >= 0
+        boiler[rows[moved]] = np.asarray(_SWITCH_TARGETS, dtype=np.int8)[chosen[moved]]
+        return boiler
 
     def sector_rows(self, sector: str) -> slice:
         """The rows of ``sector``'s firms (firms are ordered by sector)."""
@@ -353,17 +580,19 @@ class Enterprises(mesa.Agent):
         return slice(int(rows[0]), int(rows[-1]) + 1)
 
     def bills(self, ctx: YearContext) -> Array:
-        """Each firm's energy spending this year at the prices it decides on (yuan): fuels, heat, grid power."""
-        v, inst = ctx.values, ctx.instruments
-        e = self.energy(ctx)
-        carbon = inst.carbon_price * v["carbon_pass_through_fuel"]
+        """Each firm's energy spending this year at the prices it decides on (yuan): fuels with its carbon cost,
+        biomass, heat and grid power."""
+        v = ctx.values
+        prices = self.prices(ctx)
+        e = self.energy(ctx, prices)
         fuels = (
-            e.coal * (v["coal_price"] + carbon * v["co2_per_tce_coal"])
-            + e.gas * (v["gas_price"] + carbon * v["co2_per_tce_gas"])
-            + e.oil * (v["oil_price"] + carbon * v["co2_per_tce_oil"])
+            e.coal * prices.coal
+            + e.gas * prices.gas
+            + e.oil * prices.oil
+            + e.biomass * v["biomass_price"]
             + e.heat * v["coal_price"] / v["chp_heat_efficiency"]
         )
-        return fuels + (e.electricity - e.own_pv) * ctx.tariff_with_carbon(v["ci_tariff"])
+        return fuels + (e.electricity - e.own_pv) * prices.electricity
 
     def output(self, ctx: YearContext) -> Array:
         """Each firm's value added this year (100 million yuan, 2020 prices)."""
@@ -372,9 +601,9 @@ class Enterprises(mesa.Agent):
     def summary(self, ctx: YearContext) -> dict[str, EnterpriseSummary]:
         """Energy use and adoption of each sector this year."""
         v = ctx.values
-        e = self.energy(ctx)
+        prices = self.prices(ctx)
+        e = self.energy(ctx, prices)
         w = self.output_share
-        total = self._sector_sum
         factor = self._output_factor(ctx)
         process_kept = np.where(self.recycling, 1.0 - v["solid_waste_process_saving"], 1.0)
         grid = e.electricity - e.own_pv
@@ -382,25 +611,38 @@ class Enterprises(mesa.Agent):
         used = np.where(self.recycling, v["solid_waste_use_adopter"], v["solid_waste_use_2020"])
         new = self.entered > int(v["start_year"])
         storage_kwh = np.where(self.has_storage, v["storage_hours"] * (e.electricity - e.storage_losses) / 8760.0, 0.0)
-        sums = {
-            "coal": total(e.coal),
-            "gas": total(e.gas),
-            "oil": total(e.oil),
-            "heat": total(e.heat),
-            "electricity": total(e.electricity),
-            "own_pv": total(e.own_pv),
-            "green_power": total(np.where(self.green_power, v["green_power_share"], 0.0) * grid),
-            "process_co2": total(self.process * factor * process_kept),
-            "pv_kw": total(np.where(self.has_pv, self.roof_kw, 0.0)),
-            "pv_exported_kwh": total(e.pv_generation - e.own_pv),
-            "storage_kwh": total(storage_kwh),
-            "solid_waste_t": total(waste_t),
-            "solid_waste_used_t": total(waste_t * used),
-            "new_roofs_kw": total(np.where(new, self.roof_kw, 0.0)),
-            "new_roofs_pv_kw": total(np.where(new & self.has_pv, self.roof_kw, 0.0)),
+        quantities = {
+            "coal": e.coal,
+            "gas": e.gas,
+            "oil": e.oil,
+            "heat": e.heat,
+            "electricity": e.electricity,
+            "own_pv": e.own_pv,
+            "green_power": np.where(self.green_power, v["green_power_share"], 0.0) * grid,
+            "process_co2": self.process * factor * process_kept,
+            "pv_kw": np.where(self.has_pv, self.roof_kw, 0.0),
+            "pv_exported_kwh": e.pv_generation - e.own_pv,
+            "storage_kwh": storage_kwh,
+            "solid_waste_t": waste_t,
+            "solid_waste_used_t": waste_t * used,
+            "new_roofs_kw": np.where(new, self.roof_kw, 0.0),
+            "new_roofs_pv_kw": np.where(new & self.has_pv, self.roof_kw, 0.0),
+            "biomass": e.biomass,
         }
-        flags = (self.has_pv, self.has_storage, self.retrofitted, self.electrified, self.recycling, self.green_power)
-        shares = {option: total(w * flag) for option, flag in zip(OPTIONS, flags, strict=True)}
+        sums = dict(zip(quantities, self._sector_sums(np.stack(list(quantities.values()))), strict=True))
+        flags = (
+            self.has_pv,
+            self.has_storage,
+            self.retrofitted,
+            self.electrified,
+            self.recycling,
+            self.green_power,
+            self.waste_heat,
+        )
+        flags += tuple(self.boiler == state for state in range(1, len(BOILER_STATES)))
+        flags += (prices.coverage.national, prices.coverage.local)
+        kinds = (*OPTIONS, *SWITCHES, "ets_covered", "local_scheme_covered")
+        shares = dict(zip(kinds, self._sector_sums(w * np.stack(flags)), strict=True))
         result = {}
         for i, sector in enumerate(self.sectors):
             result[sector] = EnterpriseSummary(
@@ -409,6 +651,7 @@ class Enterprises(mesa.Agent):
                     gas=float(sums["gas"][i]),
                     oil=float(sums["oil"][i]),
                     heat=float(sums["heat"][i]),
+                    biomass=float(sums["biomass"][i]),
                     electricity=float(sums["electricity"][i]),
                     own_pv=float(sums["own_pv"][i]),
                     green_power=float(sums["green_power"][i]),
@@ -417,7 +660,7 @@ class Enterprises(mesa.Agent):
                 pv_kw=float(sums["pv_kw"][i]),
                 pv_exported_kwh=float(sums["pv_exported_kwh"][i]),
                 storage_kwh=float(sums["storage_kwh"][i]),
-                shares={option: float(shares[option][i]) for option in OPTIONS},
+                shares={kind: float(shares[kind][i]) for kind in kinds},
                 solid_waste_t=float(sums["solid_waste_t"][i]),
                 solid_waste_used_t=float(sums["solid_waste_used_t"][i]),
                 new_roofs_kw=float(sums["new_roofs_kw"][i]),
@@ -479,6 +722,11 @@ class EnterpriseSector(mesa.Agent):
     def green_power_share(self) -> float:
         """Output-weighted share with a green-power contract, in [0, 1]."""
         return self.adoption("green_power")
+
+    @property
+    def waste_heat_share(self) -> float:
+        """Output-weighted share with waste-heat recovery, in [0, 1]."""
+        return self.adoption("waste_heat_recovery")
 
     @property
     def subsidies_received(self) -> float:

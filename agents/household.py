@@ -8,11 +8,15 @@ year every household in the block decides, on the state at the start of the year
    rises towards its target in the household's county and urban/rural stratum (the
    first cars go to car-less households with probability proportional to income); an electric car is chosen with the benefit-cost logit (fuel savings
    against the annualised premium net of tax exemption and subsidy), times the chance of
-   being able to charge (home charger, or enough public chargers);
+   being able to charge (home charger, or enough public chargers); the savings are the
+   running costs of one mid-size car, petrol or electric, from the same energy use per km
+   that the accounts count (:func:`car_running_costs`);
 2. rooftop PV: Bass hazard with neighbours' adoption, times the logit on PV's yearly
-   bill savings against its annualised cost; the whole-county programme multiplies the
-   innovation coefficient and, as it brings third-party owners who lease roofs, values
-   the system at firms' median hurdle rate when that is lower than the household's;
+   bill savings against its annualised cost. The whole-county (整县) programme runs in the
+   plan's pilot counties (:data:`PILOT_COUNTIES`): there the developers' roll-out
+   multiplies the innovation coefficient, and a household may lease its roof to a
+   developer who finances the system at firms' median hurdle rate; it takes the better of
+   owning and leasing, so the programme never lowers any household's chance to adopt;
 3. heat and cooking electrification when the appliance is replaced;
 4. home retrofit: Bass hazard times the logit on energy saved against cost;
 5. waste sorting: Bass hazard times the logit on green points against the effort;
@@ -31,10 +35,27 @@ from abm.context import YearContext
 from abm.decisions import RULES, capital_recovery_factor, neighbourhood_shares, service_lives
 from abm.energy_system import self_consumed_share
 from abm.energy_use import EnergyUse
-from abm.population import HouseholdTable
+from abm.population import COUNTIES, HouseholdTable
 from abm.streams import uniform
 
 Array = NDArray[np.float64]
+
+# counties where the plan runs whole-county rooftop PV pilots: (一)1 names 宿城区, (三)4 names
+# 沭阳县, 泗阳县 and 泗洪县; 宿豫区 is not named
+PILOT_COUNTIES = ("sucheng", "shuyang", "siyang", "sihong")
+
+
+def car_running_costs(ctx: YearContext) -> tuple[float, float]:
+    """Energy cost per km of a mid-size petrol car and of the same car electric (yuan/km, before efficiency gains).
+
+    Both come from the energy use per km the accounts count: petrol at the pump price, and
+    the electricity the charger draws (``ev_car_energy / charging_efficiency``) at the
+    charging price, which follows electricity tariffs.
+    """
+    v = ctx.values
+    petrol = v["ice_car_energy"] / v["gasoline_kgce_per_litre"] * v["gasoline_price"]
+    electric = v["ev_car_energy"] / v["charging_efficiency"] * ctx.tariff(v["car_charging_price"])
+    return petrol, electric
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +117,10 @@ class HouseholdRules:
         self._members = np.bincount(self.neighbourhood, minlength=self.neighbourhoods)
         stratum = table.stratum[rows]
         self._strata, self.stratum = np.unique(stratum, return_inverse=True)
+        pilot_ids = [COUNTIES.index(c) for c in PILOT_COUNTIES]
+        self.pilot = np.isin(table.county[rows], pilot_ids)  # households in a whole-county pilot
+        pilot_members = np.bincount(self.neighbourhood, weights=self.pilot, minlength=self.neighbourhoods)
+        self._pilot_neighbourhood = pilot_members > 0  # a neighbourhood lies within one county
         self.car_purchases = 0.0
         self.ev_purchases = 0.0
         self._crf: dict[float, Array] = {}
@@ -138,12 +163,12 @@ class HouseholdRules:
             return idx[draw(purpose, idx, np.float32) < p]
 
         def diffusing(
-            purpose: str, candidates: NDArray[np.bool_], adopted: NDArray[np.bool_], p: float
+            purpose: str, candidates: NDArray[np.bool_], adopted: NDArray[np.bool_], p: float | Array
         ) -> NDArray[np.intp]:
             """Candidates (non-adopters) drawn by the Bass hazard ``p + q * (neighbours' adopted share)``.
 
             A non-adopter's share depends only on its neighbourhood, so the hazard is
-            computed once per neighbourhood.
+            computed once per neighbourhood; ``p`` is one number or one per neighbourhood.
             """
             idx = np.flatnonzero(candidates)
             share = neighbourhood_shares(self.neighbourhood, adopted, self.neighbourhoods, self._members)
@@ -168,15 +193,20 @@ class HouseholdRules:
         tax = v["nev_tax_exemption"] * tax_share
         premium = v["ev_price_premium_2020"] * ctx.ev_premium_factor
         fuel_factor = (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
-        ev_running = ctx.tariff(v["ev_fuel_cost_per_km"])  # charging cost follows electricity tariffs
-        ev_benefit = v["car_km"] * fuel_factor * (v["ice_fuel_cost_per_km"] - ev_running)
+        petrol_running, ev_running = car_running_costs(ctx)
+        ev_benefit = v["car_km"] * fuel_factor * (petrol_running - ev_running)
         ev_cost = (premium - tax - inst.ev_subsidy * mult) * self._annuity(h.hurdle, v["car_lifetime"], buyers)
         charging = np.where(h.home_charging[buyers], 1.0, ctx.public_charging_access)
         p_ev = logit(ev_benefit, ev_cost, v["asc.ev"], beta) * charging
         ev_buyers = buyers[draw("ev_choice", buyers) < p_ev]
 
-        # 2. rooftop PV: Bass hazard (neighbours), then the economics
-        p_innovate = v["bass_p"] * (v["rooftop_programme_p_multiplier"] if inst.rooftop_pv_programme else 1.0)
+        # 2. rooftop PV: Bass hazard (neighbours), then the economics; the whole-county programme
+        # raises the innovation coefficient of its pilot counties' neighbourhoods
+        programme = inst.rooftop_pv_programme
+        p_innovate: float | Array = v["bass_p"]
+        if programme:
+            boost = max(v["rooftop_programme_p_multiplier"], 1.0)
+            p_innovate = np.where(self._pilot_neighbourhood, v["bass_p"] * boost, v["bass_p"])
         pv_candidates = diffusing("pv_opportunity", (h.roof_kw > 0) & (h.pv_kw <= 0), h.pv_kw > 0, p_innovate)
         roof_kw = h.roof_kw[pv_candidates].astype(np.float64)
         roof_gen = roof_kw * v["pv_full_load_hours"]
@@ -185,8 +215,12 @@ class HouseholdRules:
         sc = self_consumed_share(ctx.self_consumption["residential"], roof_gen / demand.electricity, no_storage)
         pv_benefit = roof_gen * (sc * tariff + (1.0 - sc) * v["pv_export_price"])
         pv_annuity = self._annuity(h.hurdle, v["pv_lifetime"], pv_candidates)
-        if inst.rooftop_pv_programme:  # third-party owners finance the roof at firms' hurdle rate
-            pv_annuity = np.minimum(pv_annuity, ctx.enterprise_pv_annuity)
+        if programme:
+            # a pilot household may lease its roof: a developer finances the system at firms'
+            # median hurdle rate and charges its annuity; the household takes the cheaper of
+            # owning and leasing (same savings), so its chance to adopt never falls
+            leased = np.minimum(pv_annuity, ctx.enterprise_pv_annuity)
+            pv_annuity = np.where(self.pilot[pv_candidates], leased, pv_annuity)
         pv_cost = roof_kw * ((ctx.pv_price - inst.pv_subsidy * mult) * pv_annuity + v["pv_om_cost"])
         p_pv = logit(pv_benefit, pv_cost, v["asc.household_pv"], beta)
         pv_adopters = pv_candidates[draw("pv_choice", pv_candidates) < p_pv]
@@ -433,7 +467,7 @@ def household_energy(h: HouseholdTable, ctx: YearContext) -> HouseholdSummary:
     cars_total = total(h.has_car)
     cars = EnergyUse(
         gasoline=(cars_total - evs) * km * v["ice_car_energy"] * efficiency / 1000.0,
-        electricity=evs * km * v["ev_car_energy"] * efficiency,
+        electricity=evs * km * v["ev_car_energy"] / v["charging_efficiency"] * efficiency,
     )
     sorting = total(h.sorting)
     size = h.size.astype(np.float64)

@@ -8,6 +8,12 @@ freight shifted to rail and water); vehicles retire when they reach their servic
 with probability ``max(mandate, P)``, ``P`` the benefit-cost logit on energy-cost savings
 against the annualised premium net of the fleet subsidy.
 
+Each fleet's combustion and electric vehicles are the same vehicle class (a 12 m city bus,
+a compact taxi, a heavy truck: the truck fleet counts heavy-truck equivalents), so a
+vehicle switched to electricity does the same work. An electric vehicle's use per km is
+at the battery; the charger draws ``1 / charging_efficiency`` times as much from the grid,
+and that is what the operator pays for and what the accounts count.
+
 :class:`InlandShipping` carries waterway freight, grown with GDP plus the shifted road
 freight; shore power replaces the berth share of ships' fuel with electricity. Shifted
 freight not going by water goes by electrified rail.
@@ -78,6 +84,17 @@ class RoadFleet(TransportFleet):
     def _p(self, ctx: YearContext, name: str) -> float:
         return ctx.values[f"fleet.{self.fleet}.{name}"]
 
+    def fuel_price(self, ctx: YearContext) -> float:
+        """Price of the fleet's combustion fuel (yuan/kgce): petrol for taxis, diesel otherwise."""
+        v = ctx.values
+        if self.fleet == "taxi":
+            return v["gasoline_price"] / v["gasoline_kgce_per_litre"]
+        return v["fleet_fuel_price"]
+
+    def grid_kwh_per_km(self, ctx: YearContext) -> float:
+        """Electricity an electric vehicle of the fleet draws from the grid per km, before efficiency gains (kWh/km)."""
+        return self._p(ctx, "electric_energy") / ctx.values["charging_efficiency"]
+
     def activity_factor(self, ctx: YearContext) -> float:
         """Fleet activity relative to 2020."""
         v = ctx.values
@@ -103,8 +120,8 @@ class RoadFleet(TransportFleet):
             km
             * fuel_factor
             * (
-                self._p(ctx, "fuel_energy") * v["fleet_fuel_price"]
-                - self._p(ctx, "electric_energy") * ctx.tariff(v["fleet_electricity_price"])
+                self._p(ctx, "fuel_energy") * self.fuel_price(ctx)
+                - self.grid_kwh_per_km(ctx) * ctx.tariff(v["fleet_electricity_price"])
             )
         )
         premium = (
@@ -112,7 +129,8 @@ class RoadFleet(TransportFleet):
             - inst.fleet_ev_subsidy * inst.expected_subsidy_multiplier
         )
         cost = premium * capital_recovery_factor(v["fleet_discount_rate"] / 100.0, self._p(ctx, "lifetime"))
-        p_econ = float(RULES["benefit_cost_logit"](benefit, cost, v["asc.fleet_ev"], v["cost_sensitivity"]))
+        asc = v["asc.truck_ev"] if self.fleet == "logistics_truck" else v["asc.fleet_ev"]
+        p_econ = float(RULES["benefit_cost_logit"](benefit, cost, asc, v["cost_sensitivity"]))
         mandate = getattr(inst, MANDATES[self.fleet])
         # the year's purchases are numbered 0, 1, ...; purchase j draws the same numbers in
         # every run with this seed, however many vehicles were bought before
@@ -141,7 +159,7 @@ class RoadFleet(TransportFleet):
         efficiency = (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
         fuel_tce = combustion * km * self._p(ctx, "fuel_energy") * efficiency / 1000.0
         fuel = EnergyUse(gasoline=fuel_tce) if self.fleet == "taxi" else EnergyUse(oil=fuel_tce)
-        fuel.electricity = electric * km * self._p(ctx, "electric_energy") * efficiency
+        fuel.electricity = electric * km * self.grid_kwh_per_km(ctx) * efficiency
         load = self._p(ctx, "load")
         vkm = float(self.electric.shape[0]) * km
         converted = vkm * load * (1.0 if self.fleet == "logistics_truck" else v["converted_turnover_passenger_factor"])

@@ -22,8 +22,9 @@ import numpy as np
 
 from abm.context import YearContext
 from abm.energy_system import PV_RATIO_GRID
-from abm.population import HouseholdTable
+from abm.population import COUNTIES, HouseholdTable
 from abm.streams import PURPOSES, stream_key, uniform_from_key
+from agents.household import PILOT_COUNTIES
 
 
 def _logit(benefit: float, cost: float, asc: float, beta: float) -> float:
@@ -116,7 +117,9 @@ class NaiveHousehold(mesa.Agent):
             tax_share = 1.0 if year <= v["nev_tax_full_until"] else 0.5 if year <= v["nev_tax_half_until"] else 0.0
             premium = v["ev_price_premium_2020"] * ctx.ev_premium_factor
             fuel_factor = (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
-            benefit = v["car_km"] * fuel_factor * (v["ice_fuel_cost_per_km"] - ctx.tariff(v["ev_fuel_cost_per_km"]))
+            petrol = v["ice_car_energy"] / v["gasoline_kgce_per_litre"] * v["gasoline_price"]
+            electric = v["ev_car_energy"] / v["charging_efficiency"] * ctx.tariff(v["car_charging_price"])
+            benefit = v["car_km"] * fuel_factor * (petrol - electric)
             cost = (premium - v["nev_tax_exemption"] * tax_share - inst.ev_subsidy * mult) * _crf(
                 self.hurdle, v["car_lifetime"]
             )
@@ -126,14 +129,15 @@ class NaiveHousehold(mesa.Agent):
 
         # 2. rooftop PV
         if self.roof_kw > 0 and self.pv_kw <= 0:
-            p = v["bass_p"] * (v["rooftop_programme_p_multiplier"] if inst.rooftop_pv_programme else 1.0)
+            pilot = inst.rooftop_pv_programme and COUNTIES[self.block[0]] in PILOT_COUNTIES
+            p = v["bass_p"] * (max(v["rooftop_programme_p_multiplier"], 1.0) if pilot else 1.0)
             if draw("pv_opportunity") < min(max(p + v["bass_q"] * m.peer_share("pv", self.group), 0.0), 1.0):
                 electricity = self.demand(ctx)[0]
                 gen = self.roof_kw * v["pv_full_load_hours"]
                 sc = _interp(gen / electricity, m.ratio_grid, m.self_use)
                 benefit = gen * (sc * tariff + (1.0 - sc) * v["pv_export_price"])
                 annuity = _crf(self.hurdle, v["pv_lifetime"])
-                if inst.rooftop_pv_programme:
+                if pilot:
                     annuity = min(annuity, ctx.enterprise_pv_annuity)
                 cost = self.roof_kw * ((ctx.pv_price - inst.pv_subsidy * mult) * annuity + v["pv_om_cost"])
                 if draw("pv_choice") < _logit(benefit, cost, v["asc.household_pv"], beta):

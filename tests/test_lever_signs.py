@@ -58,3 +58,13 @@ def test_a_lever_inert_on_every_horizon_says_why():
         inert = all(abs(row[f"{h}{s}"]) <= TOLERANCE for h in HORIZONS for s in ("_q05", "_q95"))
         if inert:
             assert "inert" in reg[lever].channel, f"{lever} moves no CO2 on any horizon; its channel must say why"
+
+
+def test_the_morris_screening_spec_covers_every_lever_over_its_range():
+    from experiments.spec import load_spec
+
+    spec = load_spec(Path(__file__).resolve().parent.parent / "experiments" / "specs" / "morris_all_levers.toml")
+    levers = {p.name: p for p in registry().of_kind("lever")}
+    assert {f.name for f in spec.factors} == set(levers)
+    for f in spec.factors:
+        assert (f.low, f.high) == (levers[f.name].low, levers[f.name].high), f.name

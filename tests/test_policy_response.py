@@ -149,12 +149,13 @@ def test_higher_carbon_price_lowers_2040_emissions(indicator):
 
 
 def test_carbon_price_reaches_firms():
-    """The carbon price in the trajectory follows the lever; firms electrify more heat under it."""
+    """The carbon price in the trajectory follows the lever; firms of a sector the national
+    carbon market covers (new materials, from 2027) retrofit more under it."""
     assert at("plan", CARBON_HIGH, "carbon_price", "total", 2030) == REG["carbon_price_2030"].high
     assert at("plan", CARBON_NONE, "carbon_price", "total", 2030) == 0.0
-    sector = "textiles_chemical_fibre"
-    assert at("plan", CARBON_HIGH, "enterprise_electrified_heat_share", sector, 2040) > at(
-        "plan", CARBON_NONE, "enterprise_electrified_heat_share", sector, 2040
+    sector = "new_materials"
+    assert at("plan", CARBON_HIGH, "enterprise_efficiency_retrofit_share", sector, 2040) > at(
+        "plan", CARBON_NONE, "enterprise_efficiency_retrofit_share", sector, 2040
     )
 
 
