@@ -14,6 +14,7 @@ from pathlib import Path
 from abm import __version__
 from abm.model import DEFAULT_HOUSEHOLDS
 from abm.outputs import OutputError
+from abm.panel import PANEL_HOUSEHOLDS
 from abm.parameter_listing import groups
 from abm.parameters import ParameterValueError, RegistryError, registry
 from abm.population import check_households
@@ -31,6 +32,10 @@ def _positive_int(text: str) -> int:
     if len(text.lstrip("0")) > MAX_DIGITS:
         raise argparse.ArgumentTypeError(f"{text} is too large (at most {MAX_DIGITS} digits)")
     return int(text)
+
+
+class PanelOptionError(ValueError):
+    """The panel's options do not go together."""
 
 
 class _Step:
@@ -61,18 +66,22 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser(
         "run",
         help="run a scenario and write trajectory, scorecard, manifest and figure",
-        description="Run one scenario from 2020 to 2060 and write four files into the output\n"
+        description="Run one scenario from 2020 to 2060 and write five files into the output\n"
         "folder: trajectory.csv (every indicator by year and sector), scorecard.csv (the plan's\n"
-        "targets, met or not), manifest.json (the scenario as resolved, seed, version) and\n"
-        "emissions.png. Prints the peak year, the peak CO2 and how many targets are met. The\n"
-        "same seed gives the same files.\n\n"
+        "targets, met or not), manifest.json (the scenario as resolved, seed, version),\n"
+        "emissions.png and distribution.csv (adoption, subsidies received and energy spending\n"
+        "by county, urban/rural, income quintile, sector and firm size, every 5 years). With\n"
+        "--panel also panel_households.parquet (a fixed sample of households) and\n"
+        "panel_firms.parquet (every firm), their state every 5 years. Prints the peak year, the\n"
+        "peak CO2 and how many targets are met. The same seed gives the same files.\n\n"
         f"Built-in scenarios: {', '.join(builtin_names())} (`suqian-abm scenarios` says what each\n"
         "sets); or the path of your own .toml file with [levers], [uncertainties] and [parameters].",
         epilog="examples:\n"
         "  suqian-abm run --scenario plan --seed 1 --out runs/plan\n"
         "  suqian-abm run --scenario baseline --households 1631972   # every household simulated\n"
         "  suqian-abm run --scenario plan --set ev_subsidy=5000 --set carbon_price_2030=200 --out runs/plan-ev\n"
-        "  suqian-abm run --scenario my_scenario.toml --out runs/mine",
+        "  suqian-abm run --scenario my_scenario.toml --out runs/mine\n"
+        "  suqian-abm run --scenario plan --panel --out runs/plan-panel",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument(
@@ -97,6 +106,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a lever, uncertainty or parameter (repeatable)",
     )
     run.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
+    run.add_argument(
+        "--panel",
+        action="store_true",
+        help="also write the agent panel: panel_households.parquet and panel_firms.parquet",
+    )
+    run.add_argument(
+        "--panel-households",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help=f"households in the panel's sample (with --panel; default: {PANEL_HOUSEHOLDS})",
+    )
     run.add_argument(
         "--uncalibrated", action="store_true", help="use the registry defaults, not the shipped calibration"
     )
@@ -309,6 +330,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _panel_households(args: argparse.Namespace) -> int:
+    """The panel's sample size; PanelOptionError when it is given without --panel or is zero."""
+    if args.panel_households is None:
+        return PANEL_HOUSEHOLDS
+    if not args.panel:
+        raise PanelOptionError("--panel-households sets the panel's sample: add --panel to write the panel")
+    if args.panel_households < 1:
+        raise PanelOptionError(f"--panel-households must be at least 1, got {args.panel_households}")
+    return args.panel_households
+
+
 def _run(args: argparse.Namespace) -> int:
     from abm.outputs import check_output, default_run_folder, write_outputs
     from abm.run import run
@@ -318,11 +350,19 @@ def _run(args: argparse.Namespace) -> int:
     if args.settings:
         scenario = scenario.with_settings(parse_assignments(args.settings))
     check_households(args.households)
+    panel_households = _panel_households(args)
     _step("checking the output folder")
     out = args.out if args.out is not None else default_run_folder(scenario.name, args.seed)
     check_output(out, args.overwrite, kind="run")
     _step("running the model")
-    result = run(scenario, seed=args.seed, households=args.households)
+    result = run(
+        scenario,
+        seed=args.seed,
+        households=args.households,
+        distribution=True,
+        panel=args.panel,
+        panel_households=panel_households,
+    )
     _step("writing the output folder")
     write_outputs(result, out, overwrite=args.overwrite)
     _written(out)

@@ -14,9 +14,10 @@ Order of a year (``SuqianModel.step``):
 7. the energy system balances the year: PV absorbed by the city with storage (firms',
    grid-side and paired with utility PV), local power and heat, net imports;
 8. the government pays the year's subsidy claims within the year's budget (pro rata
-   when they exceed it);
-9. accounting turns end-of-year stocks into energy and CO2 by sector, and the
-   government sets next year's subsidy rates.
+   when they exceed it); each household and firm is paid its claim times the payout share;
+9. accounting turns end-of-year stocks into energy and CO2 by sector; the data collector
+   records adoption by county and by sector (and, in their years, the distribution table
+   and the agent panel); the government sets next year's subsidy rates.
 
 All agents of a kind decide on the state at the start of the year, at once (synchronous
 update), which is what lets every decision run vectorised over numpy columns.
@@ -37,6 +38,7 @@ from abm.accounting import (
     territorial_co2,
 )
 from abm.context import SubsidyLedger, YearContext
+from abm.distribution import DistributionRecorder, Payments, selected_years
 from abm.economy import ENTERPRISE_SECTORS, INDUSTRY_SECTORS, economy_path
 from abm.energy_system import (
     CityBalance,
@@ -49,10 +51,20 @@ from abm.energy_system import (
     self_consumption_tables,
 )
 from abm.energy_use import FUELS, EnergyUse
-from abm.population import check_households, synthesize_households
+from abm.panel import PANEL_HOUSEHOLDS, PanelRecorder
+from abm.population import COUNTIES, HouseholdTable, check_households, synthesize_households
 from abm.records import YearRecord
 from abm.scenario import Scenario
-from agents import Enterprises, Government, HouseholdBlock, InlandShipping, RoadFleet, household_energy
+from agents import (
+    Enterprises,
+    EnterpriseSector,
+    Government,
+    HouseholdBlock,
+    HouseholdRules,
+    InlandShipping,
+    RoadFleet,
+    household_energy,
+)
 from agents.investors import UtilityPVInvestors
 
 DEFAULT_HOUSEHOLDS = 20_000
@@ -68,10 +80,57 @@ def _split_firms(total: int, shares: dict[str, float]) -> dict[str, int]:
     return counts
 
 
-class SuqianModel(mesa.Model):
-    """Agents of Suqian responding to a scenario's instruments, one step per year."""
+def county_blocks(
+    model: mesa.Model, table: HouseholdTable, strata: list[tuple[int, bool, slice]]
+) -> list[HouseholdBlock]:
+    """One :class:`HouseholdBlock` per county that has households, over the county's strata (contiguous rows)."""
+    blocks = []
+    for c, county in enumerate(COUNTIES):
+        rows = [s for county_index, _, s in strata if county_index == c]
+        if rows:
+            blocks.append(HouseholdBlock(model, table, slice(rows[0].start, rows[-1].stop), county))
+    return blocks
 
-    def __init__(self, scenario: Scenario, seed: int = 1, households: int = DEFAULT_HOUSEHOLDS):
+
+HOUSEHOLD_BLOCK_REPORTERS = {
+    "ev_share": "ev_share",
+    "pv_share": "pv_share",
+    "electrified_share": "electrified_share",
+    "retrofitted_share": "retrofitted_share",
+    "sorting_share": "sorting_share",
+    "subsidies_received": "subsidies_received",
+}
+SECTOR_REPORTERS = {
+    "pv_share": "pv_share",
+    "storage_share": "storage_share",
+    "retrofit_share": "retrofit_share",
+    "electrified_heat_share": "electrified_heat_share",
+    "recycling_share": "recycling_share",
+    "green_power_share": "green_power_share",
+    "waste_heat_share": "waste_heat_share",
+    "subsidies_received": "subsidies_received",
+}
+
+
+class SuqianModel(mesa.Model):
+    """Agents of Suqian responding to a scenario's instruments, one step per year.
+
+    Agents: one :class:`HouseholdBlock` per county, one :class:`EnterpriseSector` per sector
+    and the :class:`Enterprises` that decide for all firms, the fleets, the utility PV
+    developers and the government; ``datacollector`` holds each year's adoption by county
+    and by sector. With ``distribution`` the run gathers the distribution table
+    (:mod:`abm.distribution`) and with ``panel`` the agent panel (:mod:`abm.panel`).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int = 1,
+        households: int = DEFAULT_HOUSEHOLDS,
+        distribution: bool = False,
+        panel: bool = False,
+        panel_households: int = PANEL_HOUSEHOLDS,
+    ):
         households = check_households(households)  # before any memory is taken
         super().__init__(rng=np.random.default_rng(np.random.SeedSequence(seed)))
         self.scenario = scenario
@@ -92,8 +151,11 @@ class SuqianModel(mesa.Model):
         self.enterprises = Enterprises(
             self, firms, {s: float(self.economy.industry[s][first]) for s in ENTERPRISE_SECTORS}
         )
-        self.households, _ = synthesize_households(v, households, self.rng)
-        self.household_blocks = [HouseholdBlock(self, self.households, slice(0, households))]
+        self.enterprise_sectors = [EnterpriseSector(self, self.enterprises, s) for s in self.enterprises.sectors]
+        self.households, strata = synthesize_households(v, households, self.rng)
+        self.household_blocks = county_blocks(self, self.households, strata)
+        # the rules run once over every block's rows together: one call a year, not one per county
+        self.household_rules = HouseholdRules(self, self.households, slice(0, households))
         self.fleets = [RoadFleet(self, f) for f in ("city_bus", "taxi", "logistics_truck")] + [InlandShipping(self)]
         self.investors = UtilityPVInvestors(self)
         # last year's PV (MW), loads (MWh), storage (MWh) and PV balance, for the developers' outlook
@@ -101,6 +163,13 @@ class SuqianModel(mesa.Model):
         self.records: list[YearRecord] = []
         self._evs_without_home = 0.0
         self._co2_history: list[float] = []
+        years = selected_years(self.year, self.end_year)
+        self.distribution = DistributionRecorder(years) if distribution else None
+        self.panel = PanelRecorder(seed, households, years, panel_households) if panel else None
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"year": "year"},
+            agenttype_reporters={HouseholdBlock: HOUSEHOLD_BLOCK_REPORTERS, EnterpriseSector: SECTOR_REPORTERS},
+        )
 
     def context(self, year: int, ledger: SubsidyLedger) -> YearContext:
         """Prices, paths and instruments for ``year``."""
@@ -136,20 +205,34 @@ class SuqianModel(mesa.Model):
         if year > int(self.values["start_year"]):
             self.investors.curtailment_outlook = self.curtailment_outlook()
             self.investors.decide(ctx)
+            developer_claims = ledger.total  # the developers claim first
             self.enterprises.decide(ctx)
-            for block in self.household_blocks:
-                block.decide(ctx)
+            self.household_rules.decide(ctx)
             for fleet in self.fleets:
                 fleet.decide(ctx)
-        self.government.pay(year, ledger)
+        else:
+            developer_claims = 0.0
+        share = self.government.pay(year, ledger)
+        self.households.subsidy_received += self.households.subsidy_claim * share
+        self.enterprises.subsidy_received += self.enterprises.subsidy_claim * share
         record = self.account(ctx)
         self.records.append(record)
+        self.datacollector.collect(self)
+        payments = Payments(share, ledger.paid_total, ledger.paid["fleet_ev_subsidy"], developer_claims * share)
+        self.record_outputs(ctx, payments)
         self._co2_history.append(record.co2_with_electricity_total)
         self.government.settle(year, ledger, self._co2_history)
         self._evs_without_home = record.households.evs_without_home_charging
         self.year += 1
         if self.year > self.end_year:
             self.running = False
+
+    def record_outputs(self, ctx: YearContext, payments: Payments) -> None:
+        """Add the year's rows to the distribution table and the panel, in their years, when they are kept."""
+        if self.distribution is not None and ctx.year in self.distribution.years:
+            self.distribution.record(self.households, self.enterprises, ctx, payments)
+        if self.panel is not None and ctx.year in self.panel.years:
+            self.panel.record(self.households, self.enterprises, ctx, payments.share)
 
     def curtailment_outlook(self) -> float:
         """Share of a new utility PV block's output that last year's city would curtail, in [0, 1]."""
@@ -283,8 +366,8 @@ class SuqianModel(mesa.Model):
             subsidies_unpaid=ctx.ledger.unpaid,
             subsidy_budget=self.government.budget(ctx.year),
             subsidy_payout_share=ctx.ledger.payout_share,
-            household_car_purchases=sum(b.car_purchases for b in self.household_blocks),
-            household_ev_purchases=sum(b.ev_purchases for b in self.household_blocks),
+            household_car_purchases=self.household_rules.car_purchases,
+            household_ev_purchases=self.household_rules.ev_purchases,
             building_renewable_tce=building_pv_kwh / v["kwh_per_tce"],
             building_energy_tce=building_energy,
             operating_transport_co2=operating_co2,

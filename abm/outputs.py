@@ -46,6 +46,9 @@ MARKER_TEXT = (
     "`--overwrite` replaces a folder only if it holds this file; remove it to protect the folder.\n"
 )
 FILES = ("trajectory.csv", "scorecard.csv", "manifest.json", "emissions.png", MARKER)
+DISTRIBUTION_FILE = "distribution.csv"  # written when the run gathered its distribution table
+PANEL_FILES = ("panel_households.parquet", "panel_firms.parquet")  # written when it gathered the agent panel
+RUN_FILES = (*FILES, DISTRIBUTION_FILE)  # what `suqian-abm run` writes without --panel
 NAME_CHARS = 80  # of a scenario's name in a default folder name (and, before name hashes, in staging names)
 NAME_BYTES = 150  # of the target's name in a staging folder's name, in UTF-8 bytes
 NAME_MAX = 255  # bytes in one file name on common filesystems
@@ -68,7 +71,10 @@ class OutputKind:
 
 KINDS = {
     "run": OutputKind(
-        re.compile(r"trajectory\.csv|scorecard\.csv|manifest\.json|emissions\.png"),
+        re.compile(
+            r"trajectory\.csv|scorecard\.csv|manifest\.json|emissions\.png|distribution\.csv"
+            r"|panel_(households|firms)\.parquet"
+        ),
         (("manifest.json", "trajectory.csv"),),
     ),
     "validation": OutputKind(re.compile(r"validation\.csv|summary\.csv|not_compared\.csv"), (("validation.csv",),)),
@@ -457,7 +463,8 @@ def staged_folder(
 
 
 def write_outputs(result: RunResult, out: Path, overwrite: bool = False) -> Path:
-    """Write trajectory, scorecard, manifest and figure to ``out``; return ``out``."""
+    """Write trajectory, scorecard, manifest and figure to ``out``, and the distribution table and the agent
+    panel when the run gathered them; return ``out``."""
     from abm.figures import emissions_figure
 
     with staged_folder(out, overwrite, kind="run") as staging:
@@ -468,4 +475,8 @@ def write_outputs(result: RunResult, out: Path, overwrite: bool = False) -> Path
         )
         title = f"Suqian CO2 emissions by sector: scenario '{result.scenario.name}', seed {result.seed}"
         emissions_figure(result.trajectory, title, staging / "emissions.png")
+        if result.distribution is not None:
+            result.distribution.to_csv(staging / DISTRIBUTION_FILE, index=False, float_format="%.10g")
+        for name, frame in (result.panel or {}).items():
+            frame.to_parquet(staging / f"{name}.parquet", index=False)
     return Path(out)

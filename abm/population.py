@@ -72,6 +72,8 @@ class HouseholdTable:
     retrofitted: NDArray[np.bool_]
     sorting: NDArray[np.bool_]
     building_saving: NDArray[np.float32]  # energy-saving rate of the dwelling, %
+    subsidy_claim: NDArray[np.float64]  # subsidies claimed this year, yuan per real household
+    subsidy_received: NDArray[np.float64]  # subsidies paid since the start year, yuan per real household
 
     def __len__(self) -> int:
         return int(self.weight.shape[0])
@@ -173,5 +175,7 @@ def synthesize_households(
         retrofitted=np.zeros(n, dtype=bool),
         sorting=np.zeros(n, dtype=bool),
         building_saving=np.full(n, values["stock_building_saving"], dtype=np.float32),
+        subsidy_claim=np.zeros(n),
+        subsidy_received=np.zeros(n),
     )
     return table, strata

@@ -14,6 +14,7 @@ import pandas as pd
 from abm import __version__
 from abm.calibrated import calibration_info
 from abm.model import DEFAULT_HOUSEHOLDS, SuqianModel
+from abm.panel import PANEL_HOUSEHOLDS
 from abm.population import check_households
 from abm.scenario import Scenario, load_scenario
 from abm.scorecard import peak, scorecard
@@ -30,6 +31,8 @@ class RunResult:
     scorecard: pd.DataFrame
     run_seconds: float
     fiscal: dict[int, dict[str, float]] = field(repr=False)
+    distribution: pd.DataFrame | None = field(default=None, repr=False)  # abm.distribution, when asked for
+    panel: dict[str, pd.DataFrame] | None = field(default=None, repr=False)  # abm.panel, when asked for
 
     @property
     def peak_year(self) -> int:
@@ -62,18 +65,49 @@ class RunResult:
         }
 
 
-def run(scenario: Scenario | str, seed: int = 1, households: int = DEFAULT_HOUSEHOLDS) -> RunResult:
-    """Run ``scenario`` (a Scenario, a built-in name or a file path) from 2020 to its end year."""
+def run(
+    scenario: Scenario | str,
+    seed: int = 1,
+    households: int = DEFAULT_HOUSEHOLDS,
+    distribution: bool = False,
+    panel: bool = False,
+    panel_households: int = PANEL_HOUSEHOLDS,
+) -> RunResult:
+    """Run ``scenario`` (a Scenario, a built-in name or a file path) from 2020 to its end year.
+
+    ``distribution`` adds the distribution table (who adopts, who is paid, energy spending
+    by group; :mod:`abm.distribution`), ``panel`` the agent panel (:mod:`abm.panel`) with
+    ``panel_households`` households sampled. Neither changes the run's other results.
+    """
     if isinstance(scenario, str):
         scenario = load_scenario(scenario)
     households = check_households(households)
     if seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed}")
     started = time.perf_counter()
-    model = SuqianModel(scenario, seed=seed, households=households)
+    if panel and (isinstance(panel_households, bool) or not isinstance(panel_households, int) or panel_households < 1):
+        raise ValueError(f"panel_households must be a whole number of at least 1, got {panel_households!r}")
+    model = SuqianModel(
+        scenario,
+        seed=seed,
+        households=households,
+        distribution=distribution,
+        panel=panel,
+        panel_households=panel_households,
+    )
     model.run_model()
     from abm.trajectory import trajectory_frame
 
     trajectory = trajectory_frame(model.records)
     elapsed = time.perf_counter() - started
-    return RunResult(scenario, seed, households, trajectory, scorecard(trajectory), elapsed, model.government.spending)
+    return RunResult(
+        scenario,
+        seed,
+        households,
+        trajectory,
+        scorecard(trajectory),
+        elapsed,
+        model.government.spending,
+        model.distribution.frame() if model.distribution is not None else None,
+        model.panel.frames() if model.panel is not None else None,
+    )

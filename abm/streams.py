@@ -61,6 +61,8 @@ PURPOSES: dict[str, int] = {
     "investor.site_cost": 301,
     "investor.hurdle": 302,
     "investor.pv_build": 303,
+    # outputs (index: row of the household table; year: 0, one sample for the whole run)
+    "panel.household_sample": 401,
 }
 
 _MASK = (1 << 64) - 1

@@ -80,6 +80,15 @@ OPTIONS = (
     "green_power",
     "waste_heat_recovery",
 )
+FLAGS = {  # the Enterprises column that says whether a firm has each option
+    "pv": "has_pv",
+    "storage": "has_storage",
+    "efficiency_retrofit": "retrofitted",
+    "electrified_heat": "electrified",
+    "solid_waste_recycling": "recycling",
+    "green_power": "green_power",
+    "waste_heat_recovery": "waste_heat",
+}
 SWITCHES = tuple(f"boiler_{state}" for state in BOILER_STATES[1:])  # shares with each switched boiler fuel
 _SWITCH_TARGETS = (BOILER_GAS, BOILER_BIOMASS, BOILER_ELECTRIC)
 _SWITCH_COST = ("coal_to_gas_cost", "biomass_boiler_cost", "electric_boiler_cost")  # yuan per tce/yr replaced
@@ -182,6 +191,8 @@ class Enterprises(mesa.Agent):
         self.boiler = np.full(n, BOILER_AS_2020, dtype=np.int8)
         self.coverage_years = sector_coverage_years(v, self.sectors)
         self.entered = np.full(n, int(v["start_year"]), dtype=np.int32)
+        self.subsidy_claim = np.zeros(n)  # subsidies claimed this year, yuan per firm
+        self.subsidy_received = np.zeros(n)  # subsidies paid since the start year, yuan per firm
         self._crf: dict[float, Array] = {}
         self._output_cache: tuple[int, Array] = (-1, np.ones(n))
 
@@ -479,6 +490,14 @@ class Enterprises(mesa.Agent):
         ledger.claim("recycling_incentive", inst.recycling_incentive * rate * float(waste_t[self.recycling].sum()))
         discharged_kwh = float(discharged[self.has_storage].sum())
         ledger.claim("storage_discharge_incentive", inst.storage_discharge_incentive * rate * discharged_kwh)
+        # what each firm claimed this year, yuan (who is paid: abm.distribution)
+        self.subsidy_claim = rate * (
+            inst.pv_subsidy * np.where(adopts_pv, self.roof_kw, 0.0)
+            + inst.storage_subsidy * np.where(adopts_storage, kwh, 0.0)
+            + inst.efficiency_retrofit_subsidy * np.where(adopts_retrofit, retrofit_capex, 0.0)
+            + inst.recycling_incentive * np.where(self.recycling, waste_t, 0.0)
+            + inst.storage_discharge_incentive * np.where(self.has_storage, discharged, 0.0)
+        )
         self._turn_over(ctx)
 
     def _turn_over(self, ctx: YearContext) -> None:
@@ -552,6 +571,33 @@ class Enterprises(mesa.Agent):
         boiler[rows[moved]] = np.asarray(_SWITCH_TARGETS, dtype=np.int8)[chosen[moved]]
         return boiler
 
+    def sector_rows(self, sector: str) -> slice:
+        """The rows of ``sector``'s firms (firms are ordered by sector)."""
+        i = self.sectors.index(sector)
+        rows = np.flatnonzero(self.sector == i)
+        if rows.size == 0 or rows[-1] - rows[0] + 1 != rows.size:
+            raise ValueError(f"the firms of sector '{sector}' are not one contiguous block of rows")
+        return slice(int(rows[0]), int(rows[-1]) + 1)
+
+    def bills(self, ctx: YearContext) -> Array:
+        """Each firm's energy spending this year at the prices it decides on (yuan): fuels with its carbon cost,
+        biomass, heat and grid power."""
+        v = ctx.values
+        prices = self.prices(ctx)
+        e = self.energy(ctx, prices)
+        fuels = (
+            e.coal * prices.coal
+            + e.gas * prices.gas
+            + e.oil * prices.oil
+            + e.biomass * v["biomass_price"]
+            + e.heat * v["coal_price"] / v["chp_heat_efficiency"]
+        )
+        return fuels + (e.electricity - e.own_pv) * prices.electricity
+
+    def output(self, ctx: YearContext) -> Array:
+        """Each firm's value added this year (100 million yuan, 2020 prices)."""
+        return self.output_2020 * self._output_factor(ctx)
+
     def summary(self, ctx: YearContext) -> dict[str, EnterpriseSummary]:
         """Energy use and adoption of each sector this year."""
         v = ctx.values
@@ -621,3 +667,74 @@ class Enterprises(mesa.Agent):
                 new_roofs_pv_kw=float(sums["new_roofs_pv_kw"][i]),
             )
         return result
+
+
+class EnterpriseSector(mesa.Agent):
+    """One sector's firms as a Mesa agent: a view on its rows of the :class:`Enterprises` columns.
+
+    The coordinator decides for all firms at once; a sector agent reports what its firms
+    have (output-weighted adoption shares in [0, 1], subsidies received) and the sector's
+    energy in the last accounted year.
+    """
+
+    def __init__(self, model: mesa.Model, firms: Enterprises, sector: str):
+        super().__init__(model)
+        self.firms = firms
+        self.sector = sector
+        self.rows = firms.sector_rows(sector)
+        self._weight = firms.output_share[self.rows]  # fixed: an entrant takes the output of the firm it replaces
+
+    @property
+    def firm_count(self) -> int:
+        """Number of firms in the sector."""
+        return self.rows.stop - self.rows.start
+
+    def adoption(self, option: str) -> float:
+        """Output-weighted share of the sector's firms that have ``option`` (one of ``OPTIONS``), in [0, 1]."""
+        return float(self._weight.dot(getattr(self.firms, FLAGS[option])[self.rows]))
+
+    @property
+    def pv_share(self) -> float:
+        """Output-weighted share of the sector's firms with rooftop PV, in [0, 1]."""
+        return self.adoption("pv")
+
+    @property
+    def storage_share(self) -> float:
+        """Output-weighted share with behind-the-meter storage, in [0, 1]."""
+        return self.adoption("storage")
+
+    @property
+    def retrofit_share(self) -> float:
+        """Output-weighted share with an efficiency retrofit, in [0, 1]."""
+        return self.adoption("efficiency_retrofit")
+
+    @property
+    def electrified_heat_share(self) -> float:
+        """Output-weighted share with electrified low-temperature heat, in [0, 1]."""
+        return self.adoption("electrified_heat")
+
+    @property
+    def recycling_share(self) -> float:
+        """Output-weighted share recycling its solid waste, in [0, 1]."""
+        return self.adoption("solid_waste_recycling")
+
+    @property
+    def green_power_share(self) -> float:
+        """Output-weighted share with a green-power contract, in [0, 1]."""
+        return self.adoption("green_power")
+
+    @property
+    def waste_heat_share(self) -> float:
+        """Output-weighted share with waste-heat recovery, in [0, 1]."""
+        return self.adoption("waste_heat_recovery")
+
+    @property
+    def subsidies_received(self) -> float:
+        """Subsidies paid to the sector's firms since the start year (yuan)."""
+        return float(self.firms.subsidy_received[self.rows].sum())
+
+    @property
+    def energy(self) -> EnergyUse | None:
+        """The sector's energy use in the last accounted year (None before the first)."""
+        records = getattr(self.model, "records", None)
+        return records[-1].enterprises[self.sector].energy if records else None

@@ -96,16 +96,18 @@ def household_demand(h: HouseholdTable, ctx: YearContext, rows: NDArray[np.intp]
     return HouseholdDemand(electricity, fuel, appliance, conditioning, size_factor)
 
 
-class HouseholdBlock(mesa.Agent):
-    """A block of simulated households: whole strata, contiguous rows of the household table.
+class HouseholdRules:
+    """The decision rules run over contiguous rows of the household table, whole strata at a time.
 
-    The model makes one block of the whole city; the block's households keep their county,
-    urban/rural stratum and neighbourhood, which is what the rules use. A block must hold
-    whole strata, so that no neighbourhood or stratum is split between blocks.
+    The rows may hold one county's households or the whole city's: the counter-based draws
+    are indexed by household row and no neighbourhood or stratum crosses a county, so the
+    same households take the same decisions either way. The model runs them once over the
+    whole city (a call costs about 1 ms before any household is counted); a
+    :class:`HouseholdBlock` runs them over its own rows when it is asked to decide alone.
     """
 
     def __init__(self, model: mesa.Model, table: HouseholdTable, rows: slice):
-        super().__init__(model)
+        self.model = model
         self.table = table
         self.rows = rows
         ids = table.neighbourhood[rows]
@@ -286,6 +288,98 @@ class HouseholdBlock(mesa.Agent):
             "retrofit_subsidy", inst.retrofit_subsidy * rate * float((retrofit_area * weight[retrofitters]).sum())
         )
         ledger.claim("green_points", inst.green_points * rate * float(weight[h.sorting].sum()))
+
+        # what each household claimed this year, yuan per real household (who is paid: abm.distribution)
+        claim = h.subsidy_claim
+        np.multiply(h.sorting, inst.green_points * rate, out=claim)
+        claim[ev_buyers] += inst.ev_subsidy * rate
+        claim[pv_adopters] += inst.pv_subsidy * rate * h.roof_kw[pv_adopters].astype(np.float64)
+        claim[electrifiers] += inst.heat_pump_subsidy * rate
+        claim[retrofitters] += inst.retrofit_subsidy * rate * retrofit_area
+
+
+class HouseholdBlock(mesa.Agent):
+    """One county's households as a Mesa agent: contiguous rows of the household table.
+
+    The model makes one block per county (``model.household_blocks``); each holds whole
+    strata, so no neighbourhood or stratum is split between blocks. The block's properties
+    read its rows of the shared table (shares of its households, in [0, 1]). The model runs
+    the decision rules once over every block's rows together (:class:`HouseholdRules`);
+    ``decide`` runs them over this block alone and gives its households the same decisions.
+    """
+
+    def __init__(self, model: mesa.Model, table: HouseholdTable, rows: slice, county: str = "city"):
+        super().__init__(model)
+        self.table = table
+        self.rows = rows
+        self.county = county
+        self._rules: HouseholdRules | None = None
+        weight = table.weight[rows]
+        self._households = float(weight.sum())  # weights never change
+        self._uniform = bool(weight.size) and bool(np.all(weight == weight[0]))
+
+    def decide(self, ctx: YearContext) -> None:
+        """Take this year's decisions for the block's households alone (see :class:`HouseholdRules`)."""
+        if self._rules is None:
+            self._rules = HouseholdRules(self.model, self.table, self.rows)
+        self._rules.decide(ctx)
+
+    @property
+    def car_purchases(self) -> float:
+        """Cars bought by the block's households the last time it decided alone (real households)."""
+        return self._rules.car_purchases if self._rules is not None else 0.0
+
+    @property
+    def ev_purchases(self) -> float:
+        """Electric cars bought the last time the block decided alone (real households)."""
+        return self._rules.ev_purchases if self._rules is not None else 0.0
+
+    @property
+    def households(self) -> float:
+        """Real households the block stands for."""
+        return self._households
+
+    def _share(self, flag: NDArray[np.bool_]) -> float:
+        """Weighted share of the block's households for which ``flag`` (one entry per block row) holds, in [0, 1]."""
+        if self._households <= 0:
+            return 0.0
+        if self._uniform:  # every row stands for as many households: a count does
+            return float(np.count_nonzero(flag)) / flag.shape[0]
+        return float(self.table.weight[self.rows][flag].sum()) / self._households
+
+    @property
+    def ev_share(self) -> float:
+        """Share of the block's households with an electric car, in [0, 1]."""
+        t, r = self.table, self.rows
+        return self._share(t.has_car[r] & t.ev[r])
+
+    @property
+    def pv_share(self) -> float:
+        """Share of the block's households with rooftop PV, in [0, 1]."""
+        return self._share(self.table.pv_kw[self.rows] > 0)
+
+    @property
+    def electrified_share(self) -> float:
+        """Share of the block's households with electrified heat and cooking, in [0, 1]."""
+        return self._share(self.table.electrified[self.rows])
+
+    @property
+    def retrofitted_share(self) -> float:
+        """Share of the block's households living in a retrofitted home, in [0, 1]."""
+        return self._share(self.table.retrofitted[self.rows])
+
+    @property
+    def sorting_share(self) -> float:
+        """Share of the block's households sorting their waste, in [0, 1]."""
+        return self._share(self.table.sorting[self.rows])
+
+    @property
+    def subsidies_received(self) -> float:
+        """Subsidies paid to the block's households since the start year (yuan)."""
+        received = self.table.subsidy_received[self.rows]
+        if self._uniform:  # a sum, not a dot product: BLAS is slow on long vectors on small machines
+            return float(received.sum()) * float(self.table.weight[self.rows.start])
+        return float((received * self.table.weight[self.rows]).sum())
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import pytest
 from helpers import value
 
 from abm.cli import main
-from abm.outputs import FILES, write_outputs
+from abm.outputs import RUN_FILES, write_outputs
 from abm.parameters import registry
 
 REG = registry()
@@ -72,10 +72,10 @@ def test_run_exits_zero_and_prints_a_summary(plan_500):
         assert phrase in done.stdout
 
 
-def test_run_writes_exactly_the_four_files(plan_500):
+def test_run_writes_exactly_its_files(plan_500):
     done, out = plan_500
     assert done.returncode == 0, done.stderr
-    assert leftovers(out) == sorted(FILES)
+    assert leftovers(out) == sorted(RUN_FILES)
     assert leftovers(out.parent) == [out.name]  # no staging folder left beside it
     assert (out / "emissions.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -192,7 +192,7 @@ def test_overwrite_replaces_a_folder_the_tool_wrote(tmp_path, capsys):
     assert main_run(out) == 0, capsys.readouterr().err
     (out / "extra.txt").write_text("old", encoding="utf-8")
     assert main_run(out, "--overwrite", households=120) == 0, capsys.readouterr().err
-    assert leftovers(out) == sorted(FILES)
+    assert leftovers(out) == sorted(RUN_FILES)
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["household_agents"] == 120
     assert leftovers(tmp_path) == ["existing"]
 

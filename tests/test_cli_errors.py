@@ -23,7 +23,7 @@ import calibration.workflow
 import experiments.analysis
 import experiments.posterior_predictive
 from abm.cli import main, os_error_message
-from abm.outputs import FILES, MARKER, MARKER_TEXT
+from abm.outputs import FILES, MARKER, MARKER_TEXT, RUN_FILES
 from abm.scenario import load_scenario
 
 SCRIPT = shutil.which("suqian-abm", path=str(Path(sys.executable).parent))
@@ -185,7 +185,7 @@ def test_overwrite_replaces_a_run_folder_written_before_markers(tmp_path, capsys
         if name != MARKER:
             (out / name).write_text("earlier", encoding="utf-8")
     assert main(["run", "--households", "100", "--out", str(out), "--overwrite"]) == 0, capsys.readouterr().err
-    assert names(out) == sorted(FILES)
+    assert names(out) == sorted(RUN_FILES)
     assert (out / "manifest.json").read_text(encoding="utf-8") != "earlier"
 
 
@@ -222,7 +222,7 @@ def test_a_scenario_name_cannot_send_the_output_out_of_runs(tmp_path, capsys, mo
     assert names(work) == ["runs"]
     (written,) = (work / "runs").iterdir()
     assert written.name.endswith("escaped-seed1") and not written.name.startswith(".")
-    assert names(written) == sorted(FILES)
+    assert names(written) == sorted(RUN_FILES)
 
 
 def test_a_scenario_file_naming_a_path_writes_nothing_outside_runs(tmp_path, capsys, monkeypatch):
@@ -252,7 +252,7 @@ def test_a_run_after_a_killed_one_clears_its_staging_folder(tmp_path, capsys):
     (left / "trajectory.csv").write_text("year,indi", encoding="utf-8")
     assert main(["run", "--households", "100", "--out", str(out)]) == 0, capsys.readouterr().err
     assert names(tmp_path) == ["out"]
-    assert names(out) == sorted(FILES)
+    assert names(out) == sorted(RUN_FILES)
 
 
 # operating-system errors ---------------------------------------------------------------------
