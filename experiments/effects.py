@@ -433,8 +433,9 @@ def markdown_table(table: pd.DataFrame, comparison: str = "low_to_high") -> str:
     rows = table[table["comparison"] == comparison]
     for row in rows.to_dict("records"):
         name = str(row["lever"])
-        cost = row["yuan_per_tonne_avoided"]
-        per_tonne = "" if pd.isna(cost) else f"{float(cost):,.0f}"
+        cost, fiscal = row["yuan_per_tonne_avoided"], float(row["delta_fiscal_cost"])
+        # a cost per tonne means something only when the lever costs money (above 1 million yuan)
+        per_tonne = "" if pd.isna(cost) or fiscal < 0.01 else f"{float(cost):,.0f}"
         agrees = "" if pd.isna(row["sign_ok"]) else ("yes" if bool(row["sign_ok"]) else "**no**")
         lines.append(
             f"| `{name}` | {mechanism(name)} | {row['from']:g} → {row['to']:g} {row['unit']} "
