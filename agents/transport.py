@@ -1,6 +1,8 @@
 """Transport fleets: city buses, taxis and ride-hailing, logistics trucks, inland shipping.
 
-A :class:`RoadFleet` holds one entry per vehicle (electric or not, age, service life).
+A :class:`RoadFleet` holds one entry per vehicle (electric or not, age, service life);
+a fleet of more than 5,000 vehicles (the logistics trucks) is simulated as a sample of
+5,000, each standing for an equal share of the real fleet, as households are.
 Each year the fleet's size follows its activity (buses and taxis with
 ``passenger_growth``; trucks with GDP to the power ``freight_gdp_elasticity``, less the
 freight shifted to rail and water); vehicles retire when they reach their service life
@@ -31,6 +33,8 @@ from abm.context import YearContext
 from abm.decisions import RULES, capital_recovery_factor, service_lives
 from abm.energy_use import EnergyUse
 from abm.streams import uniform
+
+MAX_SIMULATED_VEHICLES = 5_000  # a larger fleet is simulated as a sample, each vehicle weighted
 
 MANDATES = {
     "city_bus": "bus_electric_share_new",
@@ -73,13 +77,15 @@ class RoadFleet(TransportFleet):
         v = model.values
         self.fleet = fleet
         self.vehicles_2020 = v[f"fleet.{fleet}.vehicles_2020"]
-        n = round(self.vehicles_2020)
+        # real vehicles each simulated vehicle stands for (1 for a fleet of at most 5,000)
+        self.weight = max(self.vehicles_2020 / MAX_SIMULATED_VEHICLES, 1.0)
+        n = round(self.vehicles_2020 / self.weight)
         rng = model.rng
         self.electric = rng.random(n) < v[f"fleet.{fleet}.electric_share_2020"]
         self.life = service_lives(rng.random(n), v[f"fleet.{fleet}.lifetime"], v["service_life_spread"])
         self.age = rng.random(n) * self.life
-        self.purchases = 0
-        self.electric_purchases = 0
+        self.purchases = 0.0  # real vehicles bought this year
+        self.electric_purchases = 0.0
 
     def _p(self, ctx: YearContext, name: str) -> float:
         return ctx.values[f"fleet.{self.fleet}.{name}"]
@@ -107,7 +113,7 @@ class RoadFleet(TransportFleet):
         v, inst = ctx.values, ctx.instruments
         self.age = self.age + 1.0
         keep = np.flatnonzero(self.age < self.life)
-        target = round(self.vehicles_2020 * self.activity_factor(ctx))
+        target = round(self.vehicles_2020 / self.weight * self.activity_factor(ctx))
         if keep.shape[0] > target:  # a shrinking fleet retires its oldest vehicles first
             # the youngest `target` vehicles stay; the index breaks ties between vehicles of one
             # age, so the kept set does not depend on how the partition is computed
@@ -146,26 +152,27 @@ class RoadFleet(TransportFleet):
                 service_lives(uniform(seed, f"{fleet}.life", ctx.year, purchase), lifetime, v["service_life_spread"]),
             ]
         )
-        self.purchases = buys
-        self.electric_purchases = int(np.count_nonzero(new_electric))
+        self.purchases = buys * self.weight
+        self.electric_purchases = int(np.count_nonzero(new_electric)) * self.weight
         ctx.ledger.claim("fleet_ev_subsidy", inst.fleet_ev_subsidy * inst.subsidy_multiplier * self.electric_purchases)
 
     def summary(self, ctx: YearContext) -> FleetSummary:
         """Energy and activity this year."""
         v = ctx.values
         km = self._p(ctx, "km")
-        electric = float(np.count_nonzero(self.electric))
-        combustion = float(self.electric.shape[0]) - electric
+        vehicles = float(self.electric.shape[0]) * self.weight
+        electric = float(np.count_nonzero(self.electric)) * self.weight
+        combustion = vehicles - electric
         efficiency = (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
         fuel_tce = combustion * km * self._p(ctx, "fuel_energy") * efficiency / 1000.0
         fuel = EnergyUse(gasoline=fuel_tce) if self.fleet == "taxi" else EnergyUse(oil=fuel_tce)
         fuel.electricity = electric * km * self.grid_kwh_per_km(ctx) * efficiency
         load = self._p(ctx, "load")
-        vkm = float(self.electric.shape[0]) * km
+        vkm = vehicles * km
         converted = vkm * load * (1.0 if self.fleet == "logistics_truck" else v["converted_turnover_passenger_factor"])
         return FleetSummary(
             fuel,
-            float(self.electric.shape[0]),
+            vehicles,
             electric,
             float(self.purchases),
             float(self.electric_purchases),
