@@ -25,6 +25,8 @@ update), which is what lets every decision run vectorised over numpy columns.
 
 from __future__ import annotations
 
+from functools import partial
+
 import mesa
 import numpy as np
 
@@ -100,16 +102,19 @@ HOUSEHOLD_BLOCK_REPORTERS = {
     "sorting_share": "sorting_share",
     "subsidies_received": "subsidies_received",
 }
+# a sector agent's output-weighted adoption share of each option (names as the trajectory's), and its subsidies
 SECTOR_REPORTERS = {
-    "pv_share": "pv_share",
-    "storage_share": "storage_share",
-    "retrofit_share": "retrofit_share",
-    "electrified_heat_share": "electrified_heat_share",
-    "recycling_share": "recycling_share",
-    "green_power_share": "green_power_share",
-    "waste_heat_share": "waste_heat_share",
-    "subsidies_received": "subsidies_received",
-}
+    f"{name}_share": partial(EnterpriseSector.adoption, option=option)
+    for option, name in (
+        ("pv", "pv"),
+        ("storage", "storage"),
+        ("efficiency_retrofit", "retrofit"),
+        ("electrified_heat", "electrified_heat"),
+        ("solid_waste_recycling", "recycling"),
+        ("green_power", "green_power"),
+        ("waste_heat_recovery", "waste_heat"),
+    )
+} | {"subsidies_received": "subsidies_received"}
 
 
 class SuqianModel(mesa.Model):

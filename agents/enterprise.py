@@ -694,41 +694,6 @@ class EnterpriseSector(mesa.Agent):
         return float(self._weight.dot(getattr(self.firms, FLAGS[option])[self.rows]))
 
     @property
-    def pv_share(self) -> float:
-        """Output-weighted share of the sector's firms with rooftop PV, in [0, 1]."""
-        return self.adoption("pv")
-
-    @property
-    def storage_share(self) -> float:
-        """Output-weighted share with behind-the-meter storage, in [0, 1]."""
-        return self.adoption("storage")
-
-    @property
-    def retrofit_share(self) -> float:
-        """Output-weighted share with an efficiency retrofit, in [0, 1]."""
-        return self.adoption("efficiency_retrofit")
-
-    @property
-    def electrified_heat_share(self) -> float:
-        """Output-weighted share with electrified low-temperature heat, in [0, 1]."""
-        return self.adoption("electrified_heat")
-
-    @property
-    def recycling_share(self) -> float:
-        """Output-weighted share recycling its solid waste, in [0, 1]."""
-        return self.adoption("solid_waste_recycling")
-
-    @property
-    def green_power_share(self) -> float:
-        """Output-weighted share with a green-power contract, in [0, 1]."""
-        return self.adoption("green_power")
-
-    @property
-    def waste_heat_share(self) -> float:
-        """Output-weighted share with waste-heat recovery, in [0, 1]."""
-        return self.adoption("waste_heat_recovery")
-
-    @property
     def subsidies_received(self) -> float:
         """Subsidies paid to the sector's firms since the start year (yuan)."""
         return float(self.firms.subsidy_received[self.rows].sum())
