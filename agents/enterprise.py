@@ -523,15 +523,9 @@ class Enterprises(mesa.Agent):
         self.intensity[renewed] = new_intensity
         self.entered[renewed] = ctx.year
         self.has_pv[renewed] = uniform(seed, "firm.entrant_pv", year, entrants) < inst.new_roof_pv_mandate
-        for flag in (
-            self.has_storage,
-            self.retrofitted,
-            self.electrified,
-            self.recycling,
-            self.green_power,
-            self.waste_heat,
-        ):
-            flag[renewed] = False
+        for option, column in FLAGS.items():
+            if option != "pv":  # an entrant's PV was drawn above
+                getattr(self, column)[renewed] = False
         self.boiler[renewed] = BOILER_AS_2020
 
     def _choose_boiler(
@@ -630,15 +624,7 @@ class Enterprises(mesa.Agent):
             "biomass": e.biomass,
         }
         sums = dict(zip(quantities, self._sector_sums(np.stack(list(quantities.values()))), strict=True))
-        flags = (
-            self.has_pv,
-            self.has_storage,
-            self.retrofitted,
-            self.electrified,
-            self.recycling,
-            self.green_power,
-            self.waste_heat,
-        )
+        flags = tuple(getattr(self, FLAGS[option]) for option in OPTIONS)
         flags += tuple(self.boiler == state for state in range(1, len(BOILER_STATES)))
         flags += (prices.coverage.national, prices.coverage.local)
         kinds = (*OPTIONS, *SWITCHES, "ets_covered", "local_scheme_covered")
