@@ -39,7 +39,10 @@ VALUES = {
     "chp_heat_efficiency": 0.8,
     "coal_full_load_hours": 4000.0,
     "power_supply_coal_rate": 300.0,  # gce/kWh
-    "primary_energy_per_kwh": 0.3,  # kgce/kWh
+    "primary_energy_per_kwh": 0.3,  # kgce/kWh, in 2020
+    "primary_energy_per_kwh_2015": 0.3,
+    "primary_energy_per_kwh_2024": 0.3,
+    "primary_energy_per_kwh_2025": 0.3,
 }
 
 
