@@ -171,7 +171,7 @@ def primary_energy(
     balance: PowerHeatBalance,
     values: Mapping[str, float],
     grid_nonfossil: float,
-    year: int | None = None,
+    year: int,
 ) -> tuple[float, float]:
     """Primary energy and its non-fossil part (tce), by China's statistical method.
 
@@ -181,18 +181,15 @@ def primary_energy(
     at the coal-equivalent of the year (:func:`abm.energy_system.coal_equivalent`,
     发电煤耗法): local non-fossil power as non-fossil, imports split into fossil and non-fossil
     by the supplying grid's non-fossil share ``grid_nonfossil``; net exports leave in
-    proportion to local generation (non-fossil and coal). ``year`` defaults to the year
-    ``grid_nonfossil`` carries (:class:`abm.energy_system.GridNonfossil`), else 2020.
+    proportion to local generation (non-fossil and coal); ``year`` sets the coal-equivalent.
     """
-    if year is None:
-        year = getattr(grid_nonfossil, "year", 2020)
     factor = coal_equivalent(values, year) / 1000.0
     fossil = sum(u.fuel(f) for u in uses.values() for f in FUELS)
     fossil += balance.heat_coal_tce + balance.heat_gas_tce + balance.coal_power_tce
     own_pv = sum(u.own_pv for u in uses.values())
     local_kwh = balance.nonfossil_local_kwh + balance.coal_power_kwh
     if balance.net_import_kwh >= 0:
-        traded_nonfossil = balance.net_import_kwh * float(grid_nonfossil)
+        traded_nonfossil = balance.net_import_kwh * grid_nonfossil
     else:  # exports leave in proportion to local generation
         local_share = balance.nonfossil_local_kwh / local_kwh if local_kwh > 0 else 0.0
         traded_nonfossil = balance.net_import_kwh * local_share

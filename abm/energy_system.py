@@ -269,19 +269,7 @@ def fossil_emission_factor(values: Mapping[str, float], year: int) -> float:
     )
 
 
-class GridNonfossil(float):
-    """Non-fossil share of grid electricity (fraction) that remembers its year, so that the
-    accounting counts the share's kWh at that year's coal-equivalent."""
-
-    __slots__ = ("year",)
-
-    def __new__(cls, share: float, year: int) -> GridNonfossil:
-        obj = super().__new__(cls, share)
-        obj.year = int(year)
-        return obj
-
-
-def grid_nonfossil_share(values: Mapping[str, float], year: int) -> GridNonfossil:
+def grid_nonfossil_share(values: Mapping[str, float], year: int) -> float:
     """Non-fossil share of the electricity the city buys from the Jiangsu grid in ``year`` (fraction).
 
     The grid's average emission factor (the provincial factor, which includes the power Jiangsu
@@ -290,7 +278,7 @@ def grid_nonfossil_share(values: Mapping[str, float], year: int) -> GridNonfossi
     2021 (0.6451 / 0.8426) and 28.2 % in 2022 (0.5978 / 0.8325).
     """
     share = 1.0 - grid_emission_factor(values, year) / fossil_emission_factor(values, year)
-    return GridNonfossil(float(np.clip(share, 0.0, 1.0)), year)
+    return float(np.clip(share, 0.0, 1.0))
 
 
 def learned_price(start: float, decline_percent: float, floor: float, year: int, base_year: int = 2020) -> float:

@@ -320,7 +320,7 @@ class SuqianModel(mesa.Model):
         territorial = territorial_co2(uses, balance, self.factors)
         with_electricity = co2_with_electricity(uses, balance, self.factors)
         grid_nonfossil = grid_nonfossil_share(v, ctx.year)
-        primary, nonfossil = primary_energy(uses, balance, v, grid_nonfossil)
+        primary, nonfossil = primary_energy(uses, balance, v, grid_nonfossil, ctx.year)
         electricity_ef, heat_ef = supply_factors(uses, balance, self.factors)
         operating_co2 = sum(consumer_co2(f.energy, electricity_ef, heat_ef, self.factors) for f in fleets.values())
         buildings = (uses["buildings_residential"], uses["buildings_commercial"])
