@@ -47,9 +47,27 @@ class Prior:
     low: float
     high: float
     unit: str
+    range_low: float | None = None  # the registry range when low-high is a box narrowed by history matching
+    range_high: float | None = None
+
+    @property
+    def full_range(self) -> tuple[float, float]:
+        """The registry range (the prior before any history matching)."""
+        return (
+            self.low if self.range_low is None else self.range_low,
+            self.high if self.range_high is None else self.range_high,
+        )
+
+    def restricted(self, low: float, high: float) -> Prior:
+        """This prior narrowed to [low, high] inside its range; the registry range is kept."""
+        lo, hi = self.full_range
+        low, high = max(low, lo), min(high, hi)
+        if not high > low:
+            raise CalibrationError(f"'{self.name}': an empty range [{low:g}, {high:g}]")
+        return Prior(self.name, low, high, self.unit, lo, hi)
 
 
-ROLES = ("fit", "propagate")
+ROLES = ("fit", "propagate", "candidate")
 
 
 def calibrated_parameters(path: Path | str | None = None, role: str = "fit") -> list[Prior]:
@@ -58,6 +76,8 @@ def calibrated_parameters(path: Path | str | None = None, role: str = "fit") -> 
     ``fit``: fitted to the observations. ``propagate``: no observation informs them, so
     they are not fitted (ABC-SMC weights degenerate when uninformed dimensions are added);
     their prior is drawn into the posterior sample so their uncertainty reaches projections.
+    ``candidate``: behavioural parameters that screening (``calibration/screening.py``)
+    sends to ``fit`` when they move a fitted output and to ``propagate`` when they do not.
     """
     path = Path(path) if path is not None else PARAMETER_LIST
     if not path.exists():
@@ -98,11 +118,24 @@ class Budget:
     min_effective_share: float = 0.2  # posterior: last generation with ESS >= this x population
     max_simulations: int = 40_000
     max_minutes: float = 10.0
+    screening_trajectories: int = 10  # Morris trajectories: (candidates + 1) runs each
+    waves: int = 3  # history-matching waves before ABC
+    wave_points: int = 200  # parameter sets per wave (Latin hypercube in the current box)
+    wave_replicates: int = 2  # seeds per parameter set (the ensemble variance)
 
     @classmethod
     def quick(cls) -> Budget:
         """A few hundred simulations: enough to exercise the machinery, not to trust the result."""
-        return cls(population_size=40, max_generations=3, max_simulations=2_000, max_minutes=3.0)
+        return cls(
+            population_size=40,
+            max_generations=3,
+            max_simulations=2_000,
+            max_minutes=3.0,
+            screening_trajectories=2,
+            waves=2,
+            wave_points=24,
+            wave_replicates=2,
+        )
 
 
 class HistoryModel:
@@ -138,6 +171,69 @@ class HistoryModel:
             return {"modelled": np.full(len(self.items), np.nan)}
         lookup = TrajectoryLookup(trajectory)
         return {"modelled": np.array([modelled_value(c, lookup) for c in self.items])}
+
+
+class TargetSimulator:
+    """A history run's modelled values of the given comparisons, for a parameter set and a seed (picklable)."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        items: Sequence[Comparison],
+        households: int,
+        fixed: Mapping[str, float] | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.items = list(items)
+        self.households = households
+        self.fixed = dict(fixed or {})
+
+    def __call__(self, values: Mapping[str, float], seed: int) -> np.ndarray:
+        """Modelled value of each comparison (NaN for all of them when the run fails)."""
+        try:
+            trajectory = simulate(self.scenario, {**self.fixed, **values}, seed, self.households)
+        except Exception as err:  # a failed run is an implausible point, not a failed calibration
+            print(f"simulation failed (seed {seed}, {dict(values)}): {err!r}", file=sys.stderr)
+            return np.full(len(self.items), np.nan)
+        lookup = TrajectoryLookup(trajectory)
+        return np.array([modelled_value(c, lookup) for c in self.items])
+
+
+_WORKER_SIMULATOR: list[Callable[[Mapping[str, float], int], np.ndarray]] = []
+
+
+def _install(simulator: Callable[[Mapping[str, float], int], np.ndarray]) -> None:
+    _WORKER_SIMULATOR[:] = [simulator]
+
+
+def _call_installed(task: tuple[dict[str, float], int]) -> np.ndarray:
+    return _WORKER_SIMULATOR[0](*task)
+
+
+def simulate_many(
+    simulator: Callable[[Mapping[str, float], int], np.ndarray],
+    runs: Sequence[tuple[dict[str, float], int]],
+    workers: int = 1,
+) -> np.ndarray:
+    """Outputs of ``simulator`` for each (parameter set, seed), one row per run, in order.
+
+    With several workers the processes are forked with the simulator already in them (a
+    scenario does not pickle); only parameter sets and seeds travel.
+    """
+    if workers > 1 and len(runs) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from experiments.runner import children_ignore_ctrl_c
+
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_install, initargs=(simulator,)) as pool:
+            with children_ignore_ctrl_c():
+                pending = pool.map(_call_installed, runs, chunksize=max(1, len(runs) // (4 * workers)))
+            rows = list(pending)
+    else:
+        rows = [simulator(values, seed) for values, seed in runs]
+    return np.array(rows, dtype=float).reshape(len(runs), -1)
 
 
 class WeightedDistance:
@@ -209,22 +305,31 @@ class Fit:
             q05, q50, q95 = weighted_quantiles(x, w, (0.05, 0.5, 0.95))
             mean = float(np.sum(w * x))
             sd = float(np.sqrt(np.sum(w * (x - mean) ** 2)))
-            prior_sd = (p.high - p.low) / np.sqrt(12.0)
+            low, high = p.full_range
+            prior_sd = (high - low) / np.sqrt(12.0)
             rows.append(
                 {
                     "parameter": p.name,
                     "role": "propagate" if p.name in self.propagated else "fit",
                     "unit": p.unit,
-                    "prior_low": p.low,
-                    "prior_high": p.high,
+                    "prior_low": low,
+                    "prior_high": high,
+                    "matched_low": p.low,
+                    "matched_high": p.high,
                     "posterior_median": q50,
                     "posterior_q05": q05,
                     "posterior_q95": q95,
                     "posterior_sd": sd,
                     "contraction": 1.0 - (sd / prior_sd) ** 2,
+                    "narrowing": narrowing(q05, q95, low, high),
                 }
             )
         return pd.DataFrame(rows)
+
+
+def narrowing(q05: float, q95: float, low: float, high: float) -> float:
+    """Posterior 90 % width over the uniform prior's 90 % width (1: not narrowed, 0: pinned down)."""
+    return float((q95 - q05) / (0.9 * (high - low)))
 
 
 def weighted_quantiles(x: np.ndarray, w: np.ndarray, qs: Sequence[float]) -> list[float]:

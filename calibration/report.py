@@ -132,6 +132,42 @@ def _table(frame: pd.DataFrame, digits: int = 3) -> str:
     return "\n".join(lines)
 
 
+def _behaviour_section(cal: Calibration) -> str:
+    """Screening and history-matching tables of the report (empty when neither ran)."""
+    parts = []
+    if cal.screening is not None:
+        sc = cal.screening
+        parts.append(
+            f"""### Screening of the behavioural parameters
+
+Morris elementary effects, {sc.runs} runs with one seed: `max_mu_star` is the largest mean
+absolute effect on a fitted output, in tolerances, over the parameter's whole range, and
+`output` the output it moves most. Influential (at least {sc.threshold:g} tolerance) parameters are
+fitted; the inert ones ({", ".join(f"`{n}`" for n in sc.inert) or "none"}) are propagated from their priors.
+
+{_table(sc.influence)}"""
+        )
+    if cal.history_match is not None and cal.split_history_match is not None:
+        waves = pd.concat(
+            [
+                cal.history_match.summary().assign(fit=f"to {cal.data_cutoff}"),
+                cal.split_history_match.summary().assign(fit=f"to {cal.settings.split_year}"),
+            ]
+        )
+        parts.append(
+            f"""### History matching
+
+Waves of implausibility (cutoff {cal.history_match.cutoff:g}) before ABC: points run in the
+current box, points kept, the sampled box's share of the prior volume and the comparison that
+ruled out the most points. The box left after the last wave has {cal.history_match.volume_share():.3g}
+of the prior volume (fit to {cal.data_cutoff}) and {cal.split_history_match.volume_share():.3g}
+(fit to {cal.settings.split_year}).
+
+{_table(waves)}"""
+        )
+    return "\n\n".join(parts)
+
+
 def write_report(cal: Calibration, score_table: pd.DataFrame, folder: Path) -> None:
     """report.md: what was fitted, how well, what it implies, and what the data cannot tell."""
     s = cal.settings
@@ -139,8 +175,8 @@ def write_report(cal: Calibration, score_table: pd.DataFrame, folder: Path) -> N
     chosen = cal.point_estimate()
     summary["installed"] = [name in chosen for name in summary["parameter"]]
     params = summary[
-        ["parameter", "role", "unit", "prior_low", "prior_high", "posterior_median", "posterior_q05", "posterior_q95",
-         "contraction", "installed"]
+        ["parameter", "role", "unit", "prior_low", "prior_high", "matched_low", "matched_high", "posterior_median",
+         "posterior_q05", "posterior_q95", "narrowing", "contraction", "installed"]
     ]  # fmt: skip
     unidentified = summary.loc[~summary["installed"] & (summary["role"] == "fit"), "parameter"].tolist()
     gens = pd.DataFrame(
@@ -156,6 +192,7 @@ def write_report(cal: Calibration, score_table: pd.DataFrame, folder: Path) -> N
     later = cal.time_split["year"] > s.split_year
     split = cal.time_split[(cal.time_split["role"] != "input") & later][fit_cols]
     projection = pd.DataFrame([p.summary() for p in cal.projections])
+    behaviour = _behaviour_section(cal)
     text = f"""# Calibration report
 
 Command: `{s.command}`
@@ -182,8 +219,10 @@ effective sample {cal.split_fit.generations[cal.split_fit.used_generation].effec
 
 ## Parameters
 
-Posterior median and 90 % interval; `contraction` is 1 - posterior variance / prior variance
-(0: the data say nothing, 1: pinned down). Parameters narrowed by at least 0.3 are
+Posterior median and 90 % interval; `matched_low`-`matched_high` is the box left by history
+matching, inside which ABC sampled; `narrowing` is the posterior 90 % width over the prior's
+90 % width (1: the data say nothing, 0: pinned down; propagated parameters stay near 1);
+`contraction` is 1 - posterior variance / prior variance (0: the data say nothing, 1: pinned down). Parameters narrowed by at least 0.3 are
 installed as defaults (`installed`); the others keep their registry default, and their
 posterior spread enters projections. Parameters with role `propagate` are not fitted: no
 observation informs them, and adding uninformed dimensions makes the importance weights
@@ -191,6 +230,8 @@ of ABC-SMC degenerate; their prior is drawn into the posterior sample instead, s
 uncertainty reaches the projections.
 
 {_table(params)}
+
+{behaviour}
 
 Fitted, but left too close to their prior by the data to install: {", ".join(f"`{n}`" for n in unidentified) or "none"}.
 

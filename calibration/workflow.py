@@ -2,9 +2,15 @@
 
 Steps:
 
+0. add the adoption targets (``calibration/adoption.py``) to the observation map's
+   comparisons; screen the candidate behavioural parameters with Morris's elementary
+   effects (``calibration/screening.py``): the influential ones are fitted, the inert
+   ones propagated from their priors; rule out the implausible part of the parameter
+   space with waves of history matching (``calibration/history_matching.py``);
 1. fit the calibrated parameters to every observation up to the last observed year
-   (ABC-SMC, ``calibration/abc.py``);
-2. fit them again to observations up to ``split_year`` only (the time split);
+   (ABC-SMC, ``calibration/abc.py``), with priors restricted to the non-implausible box;
+2. fit them again to observations up to ``split_year`` only (the time split: history
+   matching and ABC both see only those years);
 3. run posterior draws of the history and compare them with the observations: the fit
    table (in sample) and the time-split table (later years, scored with the split fit);
 4. project the baseline and the plan with posterior draws: peak-year distribution and
@@ -33,14 +39,18 @@ from abm import __version__
 from abm.calibrated import calibration_dir
 from abm.model import DEFAULT_HOUSEHOLDS
 from abm.outputs import ctrl_c_deferred, staged_folder
-from calibration.abc import Budget, Fit, calibrated_parameters, draw, fit, point_estimate
+from abm.scenario import Scenario
+from calibration.abc import Budget, Fit, Prior, TargetSimulator, calibrated_parameters, draw, fit, point_estimate
+from calibration.adoption import adoption_comparisons, covered
+from calibration.history_matching import HistoryMatch, history_match
 from calibration.mapping import Comparison, compare, comparisons, load_map, normalised_error
 from calibration.observed import load_observed
+from calibration.screening import Screening, screen
 from calibration.simulate import history_scenario, simulate
 from experiments.posterior_predictive import Projection, project
 from experiments.runner import children_ignore_ctrl_c
 
-SPLIT_YEAR = 2019
+SPLIT_YEAR = 2020
 PROJECTED_SCENARIOS = ("baseline", "plan")
 CALIBRATION_VERSION = 1
 
@@ -124,36 +134,82 @@ class Calibration:
     data_cutoff: int
     created: str
     seconds: float
+    screening: Screening | None = None
+    history_match: HistoryMatch | None = None
+    split_history_match: HistoryMatch | None = None
 
     def point_estimate(self) -> dict[str, float]:
         """Values installed as defaults: posterior medians of identified parameters."""
         return point_estimate(self.fit)
 
 
+def history_items(observed: pd.DataFrame, first_year: int, last_year: int) -> list[Comparison]:
+    """The observation map's comparisons and the adoption targets that a history run can compute."""
+    items = comparisons(observed, load_map()) + adoption_comparisons(first_year, observed)
+    return covered(items, first_year, last_year)
+
+
+def select_parameters(
+    screening: Screening | None, fitted: list[Prior], candidates: list[Prior], propagated: list[Prior]
+) -> tuple[list[Prior], list[Prior]]:
+    """Fitted and propagated parameters once the candidates are screened (all candidates propagated without)."""
+    keep = set(screening.influential) if screening is not None else set()
+    return (
+        fitted + [p for p in candidates if p.name in keep],
+        propagated + [p for p in candidates if p.name not in keep],
+    )
+
+
+def matched_fit(
+    scenario: Scenario, items: list[Comparison], priors: list[Prior], cutoff: int, seed: int,
+    settings: Settings, database: Path, progress: bool,
+) -> tuple[HistoryMatch, Fit]:  # fmt: skip
+    """History matching to the observations up to ``cutoff``, then ABC-SMC inside the non-implausible box."""
+    b = settings.budget
+    fitted = [c for c in items if c.weight > 0 and c.year <= cutoff]
+    simulator = TargetSimulator(scenario, fitted, settings.households)
+    match = history_match(simulator, priors, fitted, b.waves, b.wave_points, b.wave_replicates, seed, settings.workers)
+    result = fit(
+        scenario, items, match.restricted_priors(), database, b, settings.households,
+        settings.workers, settings.scheduler, cutoff, seed, progress,
+    )  # fmt: skip
+    return match, result
+
+
 def calibrate(settings: Settings, progress: bool = True) -> Calibration:
     """Run the whole calibration in a scratch folder and return the results (nothing written yet)."""
     observed = load_observed(settings.observed)
-    items = comparisons(observed, load_map())
-    priors = calibrated_parameters()
-    cutoff = max(c.year for c in items if c.weight > 0)
-    last_year = max(c.model_year for c in items)
+    last_year = max(c.model_year for c in comparisons(observed, load_map()))
     scenario = history_scenario(last_year, calibrated=False)
+    items = history_items(observed, int(scenario["start_year"]), int(scenario["end_year"]))
+    cutoff = max(c.year for c in items if c.weight > 0)
     log = sys.stderr if progress else None
     started = time.perf_counter()
+    candidates = calibrated_parameters(role="candidate")
+    screening = None
+    if len(candidates) >= 2:
+        fitted_items = [c for c in items if c.weight > 0 and c.year <= cutoff]
+        if log:
+            print(f"screening {len(candidates)} behavioural parameters (Morris)", file=log)
+        screening = screen(
+            TargetSimulator(scenario, fitted_items, settings.households), candidates, fitted_items,
+            settings.budget.screening_trajectories, settings.seed, settings.workers,
+        )  # fmt: skip
+    priors, propagated = select_parameters(
+        screening, calibrated_parameters(), candidates, calibrated_parameters(role="propagate")
+    )
     with tempfile.TemporaryDirectory() as scratch:
         if log:
-            print(f"fitting {len(priors)} parameters to observations up to {cutoff}", file=log)
-        main = fit(
-            scenario, items, priors, Path(scratch) / "abc.db", settings.budget, settings.households,
-            settings.workers, settings.scheduler, cutoff, settings.seed, progress,
-        )  # fmt: skip
+            print(f"history matching and fitting {len(priors)} parameters to observations up to {cutoff}", file=log)
+        match, main = matched_fit(
+            scenario, items, priors, cutoff, settings.seed, settings, Path(scratch) / "abc.db", progress
+        )
         if log:
-            print(f"fitting again to observations up to {settings.split_year} (time split)", file=log)
-        split = fit(
-            scenario, items, priors, Path(scratch) / "abc_split.db", settings.budget, settings.households,
-            settings.workers, settings.scheduler, settings.split_year, settings.seed + 1, progress,
+            print(f"again with observations up to {settings.split_year} only (time split)", file=log)
+        split_match, split = matched_fit(
+            scenario, items, priors, settings.split_year, settings.seed + 1, settings,
+            Path(scratch) / "abc_split.db", progress,
         )  # fmt: skip
-    propagated = calibrated_parameters(role="propagate")
     for result, child in zip((main, split), np.random.SeedSequence(settings.seed).spawn(4)[2:], strict=True):
         result.add_propagated(propagated, np.random.default_rng(child))
     if log:
@@ -177,7 +233,10 @@ def calibrate(settings: Settings, progress: bool = True) -> Calibration:
         )
     elapsed = time.perf_counter() - started
     today = dt.date.today().isoformat()
-    return Calibration(main, split, in_sample, time_split, projections, settings, cutoff, today, elapsed)
+    return Calibration(
+        main, split, in_sample, time_split, projections, settings, cutoff, today, elapsed,
+        screening, match, split_match,
+    )  # fmt: skip
 
 
 def calibration_toml(cal: Calibration) -> str:
@@ -189,7 +248,8 @@ def calibration_toml(cal: Calibration) -> str:
         "data_cutoff": cal.data_cutoff,
         "created": cal.created,
         "command": s.command,
-        "method": "ABC-SMC (pyabc), uniform priors over the registry ranges",
+        "method": "Morris screening, history matching (cutoff 3), then ABC-SMC (pyabc) with uniform priors "
+        "over the non-implausible box of the registry ranges",
         "history_scenario": "baseline",
         "households": s.households,
         "population_size": s.budget.population_size,
@@ -222,6 +282,16 @@ def write_calibration(cal: Calibration, out: Path, overwrite: bool = False, adop
         cal.fit.summary().to_csv(tmp / "parameters.csv", index=False)
         cal.split_fit.summary().to_csv(tmp / f"parameters_until_{cal.settings.split_year}.csv", index=False)
         pd.DataFrame([asdict(g) for g in cal.fit.generations]).to_csv(tmp / "generations.csv", index=False)
+        if cal.screening is not None:
+            cal.screening.effects.to_csv(tmp / "screening_effects.csv", index=False)
+            cal.screening.influence.to_csv(tmp / "screening.csv", index=False)
+        if cal.history_match is not None and cal.split_history_match is not None:
+            pd.concat(
+                [
+                    cal.history_match.summary().assign(fit=f"to {cal.data_cutoff}"),
+                    cal.split_history_match.summary().assign(fit=f"to {cal.settings.split_year}"),
+                ]
+            ).to_csv(tmp / "history_matching.csv", index=False)
         cal.in_sample.to_csv(tmp / "fit.csv", index=False)
         cal.time_split.to_csv(tmp / "time_split.csv", index=False)
         score_table = pd.concat(

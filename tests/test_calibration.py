@@ -181,7 +181,7 @@ def test_years_outside_the_run_are_not_comparable(tmp_path):
 def test_calibrated_parameters_have_registry_ranges():
     priors = calibrated_parameters()
     assert priors, "no parameter to calibrate"
-    for p in [*priors, *calibrated_parameters(role="propagate")]:
+    for p in [*priors, *calibrated_parameters(role="propagate"), *calibrated_parameters(role="candidate")]:
         assert (p.low, p.high) == (REG[p.name].low, REG[p.name].high)
 
 
@@ -329,7 +329,7 @@ def test_calibrate_quick_cli_writes_posterior_report_and_projection(tmp_path):
         assert (out / name).exists(), name
     posterior = pd.read_csv(out / "posterior.csv")
     assert posterior["weight"].sum() == pytest.approx(1.0)
-    names = {p.name for role in ("fit", "propagate") for p in calibrated_parameters(role=role)}
+    names = {p.name for role in ("fit", "propagate", "candidate") for p in calibrated_parameters(role=role)}
     assert set(posterior.columns) == names | {"weight"}
     projection = pd.read_csv(out / "projection.csv")
     assert projection["probability_peak_by_2030"].between(0, 1).all()
