@@ -100,3 +100,13 @@ def test_history_runs_use_the_history_scenario_when_the_model_has_it():
     assert history_scenario_name() == ("history" if "history" in builtin_names() else "baseline")
     scenario = history_scenario(2024)
     assert scenario["end_year"] >= 2024
+
+
+def test_the_report_section_lists_every_pattern(table):
+    from calibration.report import pattern_section
+
+    text = pattern_section(table, seed=1)
+    assert text.startswith("## Patterns of the recorded history") and "(seed 1)" in text
+    body = [line for line in text.splitlines() if line.startswith("| ")]
+    assert len(body) == len(table) + 1  # header and one line per pattern
+    assert "None" not in text
