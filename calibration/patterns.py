@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from abm.model import DEFAULT_HOUSEHOLDS
-from calibration.mapping import price_factor
+from calibration.mapping import PRICE_BASE_YEAR, deflator_path, price_factor
 from calibration.observed import load_observed
 from calibration.simulate import LAST_OBSERVED_YEAR, history_scenario, simulate
 
@@ -159,6 +159,7 @@ def _row(
     run: Run,
     reason: str = "",
     needs: Sequence[int] = (),
+    why_input: str = "the observation sets a model input (agreement up to sampling)",
 ) -> dict[str, object]:
     """One pattern row; ``metric`` is ``%`` (relative error) or ``points`` / a unit (absolute error).
 
@@ -180,7 +181,7 @@ def _row(
     covered = bool(np.isfinite(error))
     passed = bool(abs(error) <= tolerance) if covered else None
     if covered and role == "input":
-        reason = reason or "role input: the observation sets a model input (agreement up to sampling), not scored"
+        reason = reason or f"role input: {why_input}, not scored"
     return {
         "pattern": pattern,
         "years": _span(years),
@@ -258,12 +259,19 @@ def _economy(obs: Observed, run: Run) -> list[dict[str, object]]:
     for year in obs.years("gdp"):
         if year < 2015:
             continue
-        role = {2020: "input", 2017: "check"}.get(year, "fit")
+        deflated = year in deflator_path() and year != PRICE_BASE_YEAR
+        role = "input" if year == PRICE_BASE_YEAR or deflated else "check" if year == 2017 else "fit"
+        why = (
+            "the deflator of this year is derived from this value and the real growth the model is given, "
+            "so the two agree by construction"
+            if deflated
+            else "the observation sets a model input"
+        )
         label = "GDP at current prices" + (" (before the 2018 census revision)" if year == 2017 else "")
         rows.append(
             _row(label, [year], obs.value("gdp", year),
                  lambda y=year: run.get("gdp", ("total",), y) * price_factor(y), "100 million yuan", "%", 3.0, role,
-                 "gdp x GDP deflator / 2020 deflator (calibration/data/deflator.csv)", run)
+                 "gdp x GDP deflator / 2020 deflator (calibration/data/deflator.csv)", run, why_input=why)
         )  # fmt: skip
     for year in obs.years("gdp_real_growth"):
         if year < 2016:

@@ -139,7 +139,15 @@ def pattern_section(patterns: pd.DataFrame, seed: int) -> str:
     """The markdown section of the pattern table (``calibration.patterns``) of one history run."""
     from calibration.patterns import pattern_summary
 
-    shown = patterns[list(PATTERN_SHOWN)].assign(passed=patterns["passed"].map({True: "yes", False: "no"}).fillna(""))
+    def number(v: float) -> str:
+        if not np.isfinite(v):
+            return ""
+        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}" if abs(v) >= 1e-3 else "0"
+
+    shown = patterns[list(PATTERN_SHOWN)].assign(
+        passed=patterns["passed"].map({True: "yes", False: "no"}).fillna(""),
+        **{c: patterns[c].astype(float).map(number) for c in ("observed", "modelled", "error")},
+    )
     return f"""## Patterns of the recorded history
 
 One history run with the point estimate (seed {seed}), against every pattern the observed
