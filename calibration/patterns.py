@@ -345,8 +345,8 @@ def _electricity(obs: Observed, run: Run) -> list[dict[str, object]]:
         )  # fmt: skip
     shares = {
         "industrial": (INDUSTRY, "check"),
-        "residential": (("buildings_residential",), "input"),
-        "primary": (("agriculture",), "input"),
+        "residential": (("buildings_residential",), "check"),
+        "primary": (("agriculture",), "check"),
         "tertiary": (("buildings_commercial", "transport"), "check"),
     }
     for name, (sectors, role) in shares.items():
