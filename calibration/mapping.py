@@ -40,13 +40,15 @@ right side of the bound.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from abm.parameters import registry
 from calibration.observed import ObservedDataError, bound_kind, quality_weight
 
 MAP_COLUMNS = (
@@ -81,6 +83,27 @@ NOT_SCORED_QUALITIES = {
 
 
 NOT_COMPARED_COLUMNS = ("indicator", "region", "year", "value", "unit", "quality", "reason")
+
+
+INPUT_CITATION = re.compile(r"suqian_observed\.csv ([a-z0-9_]+) ([a-z_]+) (\d{4})\b(?!-)")
+REGISTRY_INPUT = "the observation sets a fixed model input ({name} in the parameter registry)"
+
+
+def registry_inputs() -> dict[tuple[str, str, int], str]:
+    """Observations that set a fixed model input: (indicator, region, year) -> the registry parameter.
+
+    A registry row without a range whose source cites ``suqian_observed.csv <indicator> <region>
+    <year>`` takes its value from that observation, so the model agrees with it by construction.
+    Parameters with a range (uncertain, fitted) are not inputs in this sense: the observation
+    only informs their default.
+    """
+    found: dict[tuple[str, str, int], str] = {}
+    for param in registry().values():
+        if param.adjustable:
+            continue
+        for indicator, region, year in INPUT_CITATION.findall(param.source):
+            found.setdefault((indicator, region, int(year)), param.name)
+    return found
 
 
 class MappingError(ValueError):
@@ -283,7 +306,8 @@ def match(
     index bases are looked up in ``observed`` first, then in ``reference`` (the shipped
     data, say). Returns the comparisons and the observations left out, each with its
     ``reason``: quality target, indicator or region unknown to the map, no denominator or
-    base observation.
+    base observation. An observation the registry takes a fixed parameter from
+    (:func:`registry_inputs`) is an ``input`` unless a map row lists its year as a fit or proxy.
     """
     lookup = pd.concat([reference, observed]) if reference is not None else observed
     by_key = {(r.indicator, r.region, int(r.year)): r for r in lookup.itertuples(index=False)}
@@ -292,6 +316,7 @@ def match(
         rows_of.setdefault((entry[1].indicator, entry[1].region), []).append(entry)
     known = {indicator for indicator, _ in rows_of}
     denominators = {m.denominator.partition("@")[0].strip() for m in mapping.itertuples(index=False)} - {""}
+    inputs = registry_inputs()
     result: list[Comparison] = []
     left_out: list[dict[str, object]] = []
     for obs in observed.itertuples(index=False):
@@ -318,12 +343,13 @@ def match(
         if reason:
             left_out.append({**{c: getattr(obs, c) for c in NOT_COMPARED_COLUMNS[:-1]}, "reason": reason})
             continue
-        if extended:
-            role = "check" if m.role == "input" else m.role
-            result.append(_make(m, obs, value, base, year, role, extended=True))
-        else:
-            model_year = int(m.model_year) if m.model_year.strip() else year
-            result.append(_make(m, obs, value, base, model_year, m.role, extended=False))
+        role = "check" if extended and m.role == "input" else m.role
+        model_year = year if extended or not m.model_year.strip() else int(m.model_year)
+        item = _make(m, obs, value, base, model_year, role, extended=extended)
+        parameter = inputs.get((obs.indicator, obs.region, year))
+        if parameter is not None and (extended or role == "check"):
+            item = replace(item, role="input", note=REGISTRY_INPUT.format(name=parameter))
+        result.append(item)
     return result, pd.DataFrame(left_out, columns=list(NOT_COMPARED_COLUMNS))
 
 
@@ -421,6 +447,8 @@ def normalised_error(c: Comparison, modelled: float) -> float:
 
 def _not_scored(c: Comparison) -> str:
     if c.role == "input":
+        if c.note.startswith("the observation sets a fixed model input"):
+            return f"role input: {c.note}"
         return "role input: the observation sets a model input, so it agrees by construction"
     note = NOT_SCORED_QUALITIES.get(c.quality, "")
     if not note and c.prices == "current" and c.transform == "level" and c.model_year > max(deflator_path()):

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from abm.model import DEFAULT_HOUSEHOLDS
-from calibration.mapping import PRICE_BASE_YEAR, deflator_path, price_factor
+from calibration.mapping import PRICE_BASE_YEAR, deflator_path, price_factor, registry_inputs
 from calibration.observed import load_observed
 from calibration.simulate import LAST_OBSERVED_YEAR, history_scenario, simulate
 
@@ -160,11 +160,19 @@ def _row(
     reason: str = "",
     needs: Sequence[int] = (),
     why_input: str = "the observation sets a model input (agreement up to sampling)",
+    inputs_of: Sequence[tuple[str, int]] = (),
 ) -> dict[str, object]:
     """One pattern row; ``metric`` is ``%`` (relative error) or ``points`` / a unit (absolute error).
 
     ``needs``: model years the row needs besides ``years`` (the year before, for a growth rate).
+    ``inputs_of``: the Suqian observations (indicator, year) the row compares; when the registry
+    takes a fixed parameter from every one of them, the row is an ``input``.
     """
+    fixed = registry_inputs()
+    params = [fixed.get((indicator, "suqian", year)) for indicator, year in inputs_of]
+    if params and all(params):
+        role = "input"
+        why_input = f"the observation sets a fixed model input ({', '.join(sorted(set(params)))})"
     needed = sorted({*years, *needs})
     if not reason and not run.covers(needed):
         missing = [y for y in needed if not run.first <= y <= run.last]
@@ -271,7 +279,8 @@ def _economy(obs: Observed, run: Run) -> list[dict[str, object]]:
         rows.append(
             _row(label, [year], obs.value("gdp", year),
                  lambda y=year: run.get("gdp", ("total",), y) * price_factor(y), "100 million yuan", "%", 3.0, role,
-                 "gdp x GDP deflator / 2020 deflator (calibration/data/deflator.csv)", run, why_input=why)
+                 "gdp x GDP deflator / 2020 deflator (calibration/data/deflator.csv)", run, why_input=why,
+                 inputs_of=[("gdp", year)])
         )  # fmt: skip
     for year in obs.years("gdp_real_growth"):
         if year < 2016:
@@ -280,7 +289,7 @@ def _economy(obs: Observed, run: Run) -> list[dict[str, object]]:
         rows.append(
             _row("GDP real growth", [year], obs.value("gdp_real_growth", year),
                  lambda y=year: run.growth("gdp", ("total",), y), "% y/y", "points", 1.0, role, "gdp growth", run,
-                 needs=[year - 1])
+                 needs=[year - 1], inputs_of=[("gdp_real_growth", year)])
         )  # fmt: skip
     for broad, sectors in BROAD_SECTORS.items():
         for year in obs.years(f"va_{broad}"):
@@ -289,13 +298,15 @@ def _economy(obs: Observed, run: Run) -> list[dict[str, object]]:
                 _row(f"{broad} share of GDP", [year], observed,
                      lambda y=year, s=sectors: run.share("value_added", s, y), "% of GDP", "points", 2.0,
                      "input" if year == 2020 else "check",
-                     "value_added share at 2020 prices (observed at current prices)", run)
+                     "value_added share at 2020 prices (observed at current prices)", run,
+                     inputs_of=[(f"va_{broad}", year)])
             )  # fmt: skip
         for year in obs.years(f"va_{broad}_growth"):
             rows.append(
                 _row(f"{broad} value added, real growth", [year], obs.value(f"va_{broad}_growth", year),
                      lambda y=year, s=sectors: run.growth("value_added", s, y), "% y/y", "points", 2.0, "check",
-                     "value_added growth", run, needs=[year - 1])
+                     "value_added growth", run, needs=[year - 1],
+                     inputs_of=[(f"va_{broad}_growth", year)])
             )  # fmt: skip
     pv = [y for y in obs.years("pv_industry_chain_output") if y >= 2020]
     if pv:
@@ -307,7 +318,8 @@ def _economy(obs: Observed, run: Run) -> list[dict[str, object]]:
                  / run.get("value_added", ("pv_manufacturing",), first),
                  "ratio", "%", 25.0, "check",
                  "value_added pv_manufacturing (2020 prices; observed gross output at current prices, while "
-                 "module prices fell)", run)
+                 "module prices fell)", run,
+                 inputs_of=[("pv_industry_chain_output", first), ("pv_industry_chain_output", last)])
         )  # fmt: skip
     return rows
 
@@ -318,13 +330,15 @@ def _population(obs: Observed, run: Run) -> list[dict[str, object]]:
         rows.append(
             _row("resident population", [year], obs.value("resident_population", year),
                  lambda y=year: run.get("residents", ("total",), y) * 1e-4, "10k persons", "%", 2.0,
-                 "input" if year == 2020 else "fit", "residents", run)
+                 "input" if year == 2020 else "fit", "residents", run,
+                 inputs_of=[("resident_population", year)])
         )  # fmt: skip
     for year in obs.years("urbanization_rate"):
         rows.append(
             _row("urbanisation rate", [year], obs.value("urbanization_rate", year),
                  lambda y=year: run.get("urbanisation_rate", ("total",), y), "%", "points", 2.0,
-                 "input" if year == 2020 else "fit", "urbanisation_rate", run)
+                 "input" if year == 2020 else "fit", "urbanisation_rate", run,
+                 inputs_of=[("urbanization_rate", year)])
         )  # fmt: skip
     return rows
 

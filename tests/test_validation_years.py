@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calibration.mapping import MappingError, comparisons, load_map, match, price_factor
+from calibration.mapping import MappingError, comparisons, load_map, match, price_factor, registry_inputs
 from calibration.observed import COLUMNS, ObservedDataError, load_observed
 from calibration.validation import counts_line, validate
 
@@ -92,15 +92,32 @@ def test_current_prices_go_through_the_deflator():
 
 
 def test_fits_keep_the_map_years_while_validation_extends_them(tmp_path):
-    observed = load_observed(
-        write(tmp_path, [row("resident_population", "suqian", y, 499.0) for y in (2020, 2021, 2030)])
-    )
+    lines = [row("motor_vehicle_stock", "suqian", y, 106.0) for y in (2020, 2021, 2030)]
+    lines += [row("gdp", "suqian", y, 3262.37) for y in (2020, 2030)]
+    observed = load_observed(write(tmp_path, lines))
     mapping = load_map()
-    assert sorted(c.year for c in comparisons(observed, mapping)) == [2020, 2021]
+    assert sorted((c.indicator, c.year) for c in comparisons(observed, mapping)) == [
+        ("gdp", 2020), ("motor_vehicle_stock", 2021)
+    ]  # fmt: skip
     items, left_out = match(observed, mapping)
     assert left_out.empty
-    roles = {c.year: (c.role, c.extended, c.model_year) for c in items}
-    assert roles == {2020: ("input", False, 2020), 2021: ("fit", False, 2021), 2030: ("fit", True, 2030)}
+    roles = {(c.indicator, c.year): (c.role, c.extended, c.model_year) for c in items}
+    assert roles == {
+        ("motor_vehicle_stock", 2020): ("fit", True, 2020),  # nearest listed years: 2021-2022
+        ("motor_vehicle_stock", 2021): ("fit", False, 2021),
+        ("motor_vehicle_stock", 2030): ("fit", True, 2030),
+        ("gdp", 2020): ("input", False, 2020),
+        ("gdp", 2030): ("check", True, 2030),  # the observation set nothing in 2030
+    }
+
+
+def test_observations_the_registry_takes_a_fixed_input_from_are_inputs(tmp_path):
+    fixed = registry_inputs()
+    assert fixed[("resident_population", "suqian", 2021)] == "residents_2021"
+    assert ("motor_vehicle_stock", "suqian", 2021) not in fixed  # informs a ranged parameter only
+    observed = load_observed(write(tmp_path, [row("va_secondary_growth", "suqian", 2016, 10.1)]))
+    items, _ = match(observed, load_map())
+    assert items[0].role == "input" and "va_secondary_growth_2016" in items[0].note
 
 
 def test_pinned_model_years_apply_only_in_the_listed_years(tmp_path):
