@@ -168,9 +168,47 @@ of the prior volume (fit to {cal.data_cutoff}) and {cal.split_history_match.volu
     return "\n\n".join(parts)
 
 
-def write_report(cal: Calibration, score_table: pd.DataFrame, folder: Path) -> None:
-    """report.md: what was fitted, how well, what it implies, and what the data cannot tell."""
+PATTERN_SHOWN = ("pattern", "years", "observed", "modelled", "unit", "error", "tolerance", "passed", "role", "reason")
+
+
+def pattern_section(patterns: pd.DataFrame, seed: int) -> str:
+    """The markdown section of the pattern table (``calibration.patterns``) of one history run."""
+    from calibration.patterns import pattern_summary
+
+    def number(v: float) -> str:
+        if not np.isfinite(v):
+            return ""
+        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}" if abs(v) >= 1e-3 else "0"
+
+    shown = patterns[list(PATTERN_SHOWN)].assign(
+        passed=patterns["passed"].map({True: "yes", False: "no"}).fillna(""),
+        **{c: patterns[c].astype(float).map(number) for c in ("observed", "modelled", "error")},
+    )
+    return f"""## Patterns of the recorded history
+
+One history run with the point estimate (seed {seed}), against every pattern the observed
+data hold (`calibration/patterns.py`): {pattern_summary(patterns)}. CO2 is compared as
+territorial direct emissions (`co2_territorial`, local power and heat included) with the
+CEADs inventory, which is territorial too; money at current prices through the GDP deflator,
+growth against growth, shares against shares. `passed` is blank where the row is not
+modelled; `reason` says why a row is not scored.
+
+{_table(shown)}
+"""
+
+
+def write_report(
+    cal: Calibration, score_table: pd.DataFrame, folder: Path, patterns: pd.DataFrame | None = None
+) -> None:
+    """report.md: what was fitted, how well, what it implies, and what the data cannot tell.
+
+    ``patterns``: the pattern table of a history run; None runs one with the point estimate (seed 1).
+    """
     s = cal.settings
+    if patterns is None:
+        from calibration.patterns import history_patterns
+
+        patterns = history_patterns(seed=1, households=s.households, parameters=cal.point_estimate())
     summary = cal.fit.summary()
     chosen = cal.point_estimate()
     summary["installed"] = [name in chosen for name in summary["parameter"]]
@@ -255,6 +293,7 @@ sample: fit to observations up to {s.split_year} only, scored on {s.split_year +
 
 ![fit](fit.png)
 
+{pattern_section(patterns, seed=1)}
 ## Projections with posterior draws
 
 {s.projection_members} members per scenario, each with its own parameter draw and seed.

@@ -1,8 +1,10 @@
 """History runs: the model over the observed years, with parameter values set by a fit.
 
-A history run is the ``baseline`` scenario (the plan's instruments keep their 2020
-settings until the baseline's ``policy_start_year``), stopped at the later of the last
-observed year and the policy start, so no instrument of the plan acts in a fitted year.
+A history run is the built-in ``history`` scenario (from 2015, policies as they were)
+where it exists; otherwise the ``baseline`` scenario (the plan's instruments keep their
+2020 settings until the baseline's ``policy_start_year``), stopped at the later of the
+last observed year and the policy start, so no instrument of the plan acts in a fitted
+year. Either way the run lasts at least to ``last_year``.
 """
 
 from __future__ import annotations
@@ -12,17 +14,27 @@ from collections.abc import Mapping
 import pandas as pd
 
 from abm.model import DEFAULT_HOUSEHOLDS, SuqianModel
-from abm.scenario import Scenario, load_scenario
+from abm.scenario import Scenario, builtin_names, load_scenario
 from abm.trajectory import trajectory_frame
 
-HISTORY_SCENARIO = "baseline"
 LAST_OBSERVED_YEAR = 2022
+FALLBACK_SCENARIO = "baseline"
+
+
+def history_scenario_name() -> str:
+    """``history`` when the model has that built-in scenario, else ``baseline``."""
+    return "history" if "history" in builtin_names() else FALLBACK_SCENARIO
+
+
+HISTORY_SCENARIO = history_scenario_name()
 
 
 def history_scenario(last_year: int = LAST_OBSERVED_YEAR, calibrated: bool = False) -> Scenario:
-    """The baseline scenario, ending after ``last_year`` (without or with the shipped calibration)."""
-    base = load_scenario(HISTORY_SCENARIO, calibrated=calibrated)
-    end = max(last_year, int(base["policy_start_year"]))
+    """The history scenario, ending after ``last_year`` (without or with the shipped calibration)."""
+    name = history_scenario_name()
+    base = load_scenario(name, calibrated=calibrated)
+    last_fixed = base["end_year"] if name == "history" else base["policy_start_year"]
+    end = max(last_year, int(last_fixed))
     return base.with_settings({"end_year": end}, where="history run")
 
 

@@ -1,10 +1,14 @@
 """Scoring the model against any observed file: ``suqian-abm validate``.
 
 A history run (``calibration/simulate.py``) with the shipped calibration, or with the
-parameters of ``--params``, is compared with every observation the map covers. The
-table says for each observation, in its unit, whether the model is within its tolerance;
-the summary counts, per module, how many comparisons pass. Comparisons whose observation
-set a model input are listed but not scored: they agree by construction.
+parameters of ``--params``, is compared with every observation of an indicator and region
+the map knows, in any simulated year: the map's years say where a row applies as written,
+not which years are scored (``calibration/mapping.py``). The table says for each
+observation, in its unit, whether the model is within its tolerance; the summary counts,
+per module, how many comparisons pass. Like is compared with like: current prices with
+the modelled level through the GDP deflator, growth with growth, shares with shares.
+Comparisons whose observation set a model input, and unreliable observations, are listed
+but not scored; every observation left out is listed with the reason.
 """
 
 from __future__ import annotations
@@ -19,9 +23,9 @@ from abm.model import DEFAULT_HOUSEHOLDS
 from abm.outputs import staged_folder
 from abm.parameters import Parameter, parse_number, registry
 from calibration.abc import weighted_quantiles
-from calibration.mapping import MODULES, compare, comparisons, load_map
+from calibration.mapping import MODULES, NOT_COMPARED_COLUMNS, compare, load_map, match
 from calibration.observed import ObservedDataError, load_observed
-from calibration.simulate import history_scenario, simulate
+from calibration.simulate import LAST_OBSERVED_YEAR, history_scenario, simulate
 
 VALIDATION_COLUMNS = ("indicator", "region", "year", "observed", "modelled", "abs_pct_error", "passed", "unit")
 SCORED_ROLES = ("fit", "proxy", "check")
@@ -101,7 +105,7 @@ def read_parameters(path: Path | str) -> dict[str, float]:
 
 
 def _counts(module: str, rows: pd.DataFrame) -> dict[str, object]:
-    scored = rows[rows["role"].isin(SCORED_ROLES)]
+    scored = rows[rows["scored"].astype(bool)] if "scored" in rows else rows[rows["role"].isin(SCORED_ROLES)]
     return {
         "module": module,
         "compared": len(scored),
@@ -111,13 +115,15 @@ def _counts(module: str, rows: pd.DataFrame) -> dict[str, object]:
         "share_passed": float(scored["passed"].mean()) if len(scored) else np.nan,
         "median_abs_pct_error": float(scored["abs_pct_error"].median()) if len(scored) else np.nan,
         "inputs": int((rows["role"] == "input").sum()),
+        "not_scored": len(rows) - len(scored),
     }
 
 
 def module_summary(table: pd.DataFrame) -> pd.DataFrame:
     """Per module and for ``all``: scored comparisons (``compared`` = ``fitted`` (fit or proxy) + ``checks``),
     how many pass, the share passed, median absolute % error, and ``inputs``: rows that set a model
-    input, listed in the table but not scored."""
+    input, listed in the table but not scored; ``not_scored``: every row of the table not scored (inputs,
+    unreliable observations)."""
     rows = [_counts(module, table[table["module"] == module]) for module in MODULES]
     return pd.DataFrame([*rows, _counts("all", table)])
 
@@ -126,19 +132,14 @@ def counts_line(summary: pd.DataFrame, skipped: pd.DataFrame) -> str:
     """What was compared, in the summary's own counts: rows of validation.csv, scored and not."""
     total = summary.set_index("module").loc["all"]
     compared, inputs = int(total["compared"]), int(total["inputs"])
+    others = int(total.get("not_scored", inputs)) - inputs
+    unreliable = f" and {others} unreliable" if others else ""
     return (
-        f"{compared + inputs} observed rows compared: {compared} scored ({int(total['fitted'])} fitted or proxy, "
-        f"{int(total['checks'])} checks; {int(total['passed'])} passed) and {inputs} model inputs, listed but not "
-        f"scored; {len(skipped)} observations not covered by the map"
+        f"{compared + inputs + others} observed rows compared: {compared} scored ({int(total['fitted'])} fitted or "
+        f"proxy, {int(total['checks'])} checks; {int(total['passed'])} passed) and {inputs} model inputs{unreliable}, "
+        f"listed but not scored; {len(skipped)} observations not covered by the map or the run (not_compared.csv "
+        "says why)"
     )
-
-
-def not_compared(observed: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
-    """Observations the map does not cover (or that fall outside the simulated years)."""
-    covered = set(zip(table["indicator"], table["region"], table["year"], strict=True))
-    keys = zip(observed["indicator"], observed["region"], observed["year"], strict=True)
-    mask = [k not in covered for k in keys]
-    return observed.loc[mask, ["indicator", "region", "year", "value", "unit", "quality"]]
 
 
 def validate(
@@ -150,22 +151,54 @@ def validate(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(validation table, module summary, observations not compared) for one history run.
 
+    Every observation of an indicator and region the map knows is compared, in any year the
+    run covers (:func:`calibration.mapping.match`); the run lasts to the latest such year
+    (at least 2022). ``scored`` says whether a row counts in the summary (inputs and
+    unreliable observations do not); ``reason`` says why not, or notes an assumption.
+    Observations left out are listed with their ``reason``: quality target, indicator or
+    region unknown to the map, no denominator, a year the run does not cover.
     ``parameters`` None: the shipped calibration; otherwise these values over the registry defaults.
     """
     observed = load_observed(observed_path)
-    items = comparisons(observed, load_map(map_path))
-    last = max([c.model_year for c in items], default=2020)
-    scenario = history_scenario(last_year=max(last, 2022), calibrated=parameters is None)
+    reference = load_observed() if observed_path is not None else None
+    items, left_out = match(observed, load_map(map_path), reference)
+    latest = registry()["end_year"].high or LAST_OBSERVED_YEAR  # years after the model's horizon stay unsimulated
+    last = max([c.model_year for c in items if c.model_year <= latest], default=LAST_OBSERVED_YEAR)
+    scenario = history_scenario(last_year=int(max(last, LAST_OBSERVED_YEAR)), calibrated=parameters is None)
     trajectory = simulate(scenario, parameters or {}, seed, households)
     table = compare(trajectory, items)
     if table.empty:
-        table = pd.DataFrame(columns=[*VALIDATION_COLUMNS, "module", "role"])
+        table = pd.DataFrame(columns=[*VALIDATION_COLUMNS, "module", "role", "scored", "reason"])
+        outside = table
     else:
+        outside = table[table["modelled"].isna()]
         table = table[table["modelled"].notna()].reset_index(drop=True)
         units = observed.set_index(["indicator", "region", "year"])["unit"]
         keys = pd.MultiIndex.from_frame(table[["indicator", "region", "year"]])
         table["unit"] = units.reindex(keys).to_numpy()
-    return table, module_summary(table), not_compared(observed, table)
+    keyed = observed.set_index(["indicator", "region", "year"])
+    outside_rows = pd.DataFrame(
+        [
+            {
+                **dict(zip(("indicator", "region", "year"), key, strict=True)),
+                "value": keyed.loc[key, "value"],
+                "unit": keyed.loc[key, "unit"],
+                "quality": keyed.loc[key, "quality"],
+                "reason": reason,
+            }
+            for key, reason in zip(
+                zip(outside["indicator"], outside["region"], outside["year"].astype(int), strict=True),
+                outside["reason"],
+                strict=True,
+            )
+        ],
+        columns=list(NOT_COMPARED_COLUMNS),
+    )
+    skipped = pd.concat([df for df in (left_out, outside_rows) if not df.empty] or [left_out], ignore_index=True)
+    if not skipped.empty:
+        skipped["year"] = skipped["year"].astype(int)
+        skipped = skipped.sort_values(["indicator", "region", "year"], kind="stable").reset_index(drop=True)
+    return table, module_summary(table), skipped
 
 
 def write_validation(

@@ -268,9 +268,9 @@ def test_validate_scores_a_small_file(tmp_path):
         "\n".join(
             [
                 HEADER,
-                row("resident_population", "suqian", 2021, 499.9),
-                row("resident_population", "suqian", 2022, 300.0),  # far off: must fail
                 row("motor_vehicle_stock", "suqian", 2021, 106.41),
+                row("motor_vehicle_stock", "suqian", 2022, 30.0),  # far off: must fail
+                row("resident_population", "suqian", 2021, 499.9),  # sets a model input: listed, not scored
                 row("something_unmapped", "suqian", 2021, 1.0),
             ]
         )
@@ -278,12 +278,13 @@ def test_validate_scores_a_small_file(tmp_path):
     )
     table, summary, skipped = validate(observed, households=200)
     by_year = table.set_index(["indicator", "year"])
-    assert by_year.loc[("resident_population", 2021), "passed"]
-    assert not by_year.loc[("resident_population", 2022), "passed"]
+    assert by_year.loc[("motor_vehicle_stock", 2021), "passed"]
+    assert not by_year.loc[("motor_vehicle_stock", 2022), "passed"]
+    assert not by_year.loc[("resident_population", 2021), "scored"]
     assert list(skipped["indicator"]) == ["something_unmapped"]
-    population = summary.set_index("module").loc["population"]
-    assert (population["compared"], population["passed"]) == (2, 1)
-    assert summary.set_index("module").loc["all", "compared"] == 3
+    adoption = summary.set_index("module").loc["adoption"]
+    assert (adoption["compared"], adoption["passed"]) == (2, 1)
+    assert summary.set_index("module").loc["all", "compared"] == 2
 
 
 def test_read_parameters_from_each_format(tmp_path):
@@ -461,11 +462,11 @@ def test_validation_counts_say_what_was_compared_and_carry_units(tmp_path):
     units = table.set_index("indicator")["unit"]
     assert units["resident_population"] == "10 thousand people" and units["gdp"] == "100 million yuan"
     total = summary.set_index("module").loc["all"]
-    assert (total["compared"], total["fitted"], total["checks"], total["inputs"]) == (2, 2, 0, 1)
+    assert (total["compared"], total["fitted"], total["checks"], total["inputs"]) == (1, 1, 0, 2)
     assert total["compared"] + total["inputs"] == len(table)
     line = counts_line(summary, skipped)
-    assert line.startswith(f"{len(table)} observed rows compared: 2 scored (2 fitted or proxy, 0 checks; ")
-    assert "1 model inputs, listed but not scored; 1 observations not covered by the map" in line
+    assert line.startswith(f"{len(table)} observed rows compared: 1 scored (1 fitted or proxy, 0 checks; ")
+    assert "2 model inputs, listed but not scored; 1 observations not covered by the map" in line
 
 
 def test_write_validation_refuses_a_folder_with_files_and_leaves_it_alone(tmp_path):
