@@ -49,6 +49,7 @@ from abm.comparison import (
 from abm.figures import SECTOR_LABELS
 from abm.model import DEFAULT_HOUSEHOLDS
 from abm.parameters import Parameter, data_path, registry
+from abm.peak import run_peak
 from abm.run import RunResult, run
 from abm.scenario import Scenario, ScenarioError, builtin_names, load_scenario
 from abm.scorecard import HEADLINE, load_targets, series
@@ -974,6 +975,11 @@ def Headlines(outcome: Outcome, words: Words) -> None:  # noqa: N802
     def peak_text(r: RunResult) -> str:
         return str(r.peak_year) if r.peak_year < last_year else words("card.no_peak", year=last_year)
 
+    confirmed = run_peak(cur.trajectory).confirmed_year
+    confirmed_text = (
+        words("card.confirmed_peak", year=confirmed) if confirmed is not None else words("card.no_confirmed_peak")
+    )
+
     co2_now = float(series(cur.trajectory, HEADLINE).loc[PEAK_YEAR])
     co2_base = float(series(base.trajectory, HEADLINE).loc[PEAK_YEAR])
     summary = compare(cur.trajectory, base.trajectory, end=PEAK_YEAR)
@@ -989,7 +995,7 @@ def Headlines(outcome: Outcome, words: Words) -> None:  # noqa: N802
             words("card.peak_year"),
             peak_text(cur),
             "",
-            words("card.baseline", value=peak_text(base)),
+            f"{confirmed_text} · " + words("card.baseline", value=peak_text(base)),
             "sq-good" if peaked else "sq-bad",
         )
         HeadlineCard(
@@ -1237,12 +1243,12 @@ def EnsembleView(settings: Settings, words: Words) -> None:  # noqa: N802
         if stale:
             div("sq-stale", [words("ensemble.stale")])
         hist, band = ensemble_options(state, words)
-        probability = state.ensemble.probability_of_peak_by(PEAK_YEAR)
+        probability = state.ensemble.peak_probability(PEAK_YEAR).value
         with div("sq-ensemble-result"):
             with div("sq-card sq-card-probability " + ("sq-good" if probability >= 0.5 else "sq-bad")):
                 div("sq-card-title", [words("ensemble.probability", year=PEAK_YEAR)])
                 div("sq-card-value", [f"{probability * PERCENT:.0f} %"])
-                div("sq-card-note", [words("ensemble.of_members", n=state.members)])
+                div("sq-card-note", [words("ensemble.of_members", n=state.members, year=PEAK_YEAR)])
             with div("sq-subchart"):
                 div("sq-subchart-title", [words("ensemble.peak_years")])
                 Chart(hist, "ensemble-peaks", height=260)

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from abm.economy import INDUSTRY_SECTORS
+from abm.energy_system import coal_equivalent
 from abm.energy_use import FUELS, EnergyUse
 
 END_USE_SECTORS = (
@@ -166,17 +167,23 @@ def co2_with_electricity(
 
 
 def primary_energy(
-    uses: Mapping[str, EnergyUse], balance: PowerHeatBalance, values: Mapping[str, float], grid_nonfossil: float
+    uses: Mapping[str, EnergyUse],
+    balance: PowerHeatBalance,
+    values: Mapping[str, float],
+    grid_nonfossil: float,
+    year: int,
 ) -> tuple[float, float]:
-    """Primary energy and its non-fossil part (tce), by the coal-equivalent method.
+    """Primary energy and its non-fossil part (tce), by China's statistical method.
 
     Fossil fuels and biomass burnt in the city (heat and power plants included) count as
-    burnt, biomass as non-fossil; local
-    non-fossil electricity and net imported electricity count at ``primary_energy_per_kwh``,
-    imports split into fossil and non-fossil by the grid's non-fossil share; net exports
-    leave in proportion to local generation (non-fossil and coal).
+    burnt, biomass as non-fossil. Electricity that burns no fuel in the city (local PV,
+    wind, biomass and waste power fed to the grid, PV used on site, and net imports) counts
+    at the coal-equivalent of the year (:func:`abm.energy_system.coal_equivalent`,
+    发电煤耗法): local non-fossil power as non-fossil, imports split into fossil and non-fossil
+    by the supplying grid's non-fossil share ``grid_nonfossil``; net exports leave in
+    proportion to local generation (non-fossil and coal); ``year`` sets the coal-equivalent.
     """
-    factor = values["primary_energy_per_kwh"] / 1000.0
+    factor = coal_equivalent(values, year) / 1000.0
     fossil = sum(u.fuel(f) for u in uses.values() for f in FUELS)
     fossil += balance.heat_coal_tce + balance.heat_gas_tce + balance.coal_power_tce
     own_pv = sum(u.own_pv for u in uses.values())
@@ -190,3 +197,9 @@ def primary_energy(
     biomass = sum(u.biomass for u in uses.values())
     total = fossil + biomass + (balance.nonfossil_local_kwh + own_pv + balance.net_import_kwh) * factor
     return total, biomass + nonfossil_kwh * factor
+
+
+def energy_co2(with_electricity: Mapping[str, float], uses: Mapping[str, EnergyUse]) -> float:
+    """Energy-related CO2 (tCO2): the with-electricity total less industrial process CO2 and the
+    fossil CO2 of waste burnt, which China's CO2-intensity targets leave out."""
+    return float(sum(with_electricity.values()) - sum(u.process_co2 for u in uses.values()))

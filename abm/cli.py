@@ -344,7 +344,7 @@ def _panel_households(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from abm.outputs import check_output, default_run_folder, write_outputs
+    from abm.outputs import check_output, default_run_folder, summary_lines, write_outputs
     from abm.run import run
 
     _step("reading the scenario")
@@ -368,11 +368,9 @@ def _run(args: argparse.Namespace) -> int:
     _step("writing the output folder")
     write_outputs(result, out, overwrite=args.overwrite)
     _written(out)
-    card = result.scorecard
     print(f"scenario {scenario.name}, seed {args.seed}, {args.households} household agents, {result.run_seconds:.2f} s")
-    print(f"peak year: {result.peak_year}")
-    print(f"peak CO2: {result.peak_mt:.2f} Mt (including net imported electricity)")
-    print(f"targets met: {int(card['met'].sum())} of {len(card)}")
+    for line in summary_lines(result):
+        print(line)
     print(f"written to {out}")
     return 0
 
@@ -474,7 +472,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     print(result.fit.summary()[["parameter", "posterior_median", "posterior_q05", "posterior_q95", "contraction"]]
           .to_string(index=False, float_format=lambda v: f"{v:.4g}"))  # fmt: skip
     for p in result.projections:
-        print(f"{p.scenario}: probability of peaking by 2030 {p.probability_of_peak_by(2030):.2f}")
+        print(f"{p.scenario}: {p.peak_probability(2030).line()}")
     print(f"written to {args.out}" + (" and installed as the default calibration" if args.adopt else ""))
     return 0
 
@@ -504,9 +502,9 @@ def _predict(args: argparse.Namespace) -> int:
     summary = projection.summary()
     print(
         f"{summary['scenario']}: peak year median {summary['peak_year_median']:.0f} "
-        f"(5-95 %: {summary['peak_year_q05']:.0f}-{summary['peak_year_q95']:.0f}), "
-        f"probability of peaking by 2030 {summary['probability_peak_by_2030']:.2f}"
+        f"(5-95 %: {summary['peak_year_q05']:.0f}-{summary['peak_year_q95']:.0f}, highest year)"
     )
+    print(f"{summary['scenario']}: {projection.peak_probability(2030).line()}")
     print(f"written to {args.out}")
     return 0
 

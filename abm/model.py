@@ -48,6 +48,7 @@ from abm.accounting import (
     territorial_co2,
 )
 from abm.context import BASE_YEAR, HISTORY_YEAR, SubsidyLedger, YearContext, at_year
+from abm.demography import population_path, population_year, synthesis_values
 from abm.distribution import DistributionRecorder, Payments, selected_years
 from abm.economy import ENTERPRISE_SECTORS, INDUSTRY_SECTORS, economy_path
 from abm.energy_system import (
@@ -164,6 +165,7 @@ class SuqianModel(mesa.Model):
         self.year = int(v["start_year"])
         self.end_year = int(v["end_year"])
         self.economy = economy_path(v)
+        self.population = population_path(v)
         self.factors = EmissionFactors.from_values(v)
         self.profiles = load_profiles()
         self.self_consumption = self_consumption_tables(v["storage_hours"], v["storage_round_trip_efficiency"])
@@ -176,7 +178,7 @@ class SuqianModel(mesa.Model):
             self, firms, {s: float(self.economy.industry[s][first]) for s in ENTERPRISE_SECTORS}
         )
         self.enterprise_sectors = [EnterpriseSector(self, self.enterprises, s) for s in self.enterprises.sectors]
-        self.households, strata = synthesize_households(v, households, self.rng)
+        self.households, strata = synthesize_households(synthesis_values(v, self.population), households, self.rng)
         self.household_blocks = county_blocks(self, self.households, strata)
         # the rules run once over every block's rows together: one call a year, not one per county
         self.household_rules = HouseholdRules(self, self.households, slice(0, households))
@@ -223,6 +225,7 @@ class SuqianModel(mesa.Model):
     def step(self) -> None:
         """Simulate one year (see the module docstring for the order)."""
         year = self.year
+        population_year(self.households, self.population, self.values, self.seed, year)
         ledger = SubsidyLedger()
         ctx = self.context(year, ledger)
         if year > int(self.values["start_year"]):
@@ -339,7 +342,7 @@ class SuqianModel(mesa.Model):
         territorial = territorial_co2(uses, balance, self.factors)
         with_electricity = co2_with_electricity(uses, balance, self.factors)
         grid_nonfossil = grid_nonfossil_share(v, ctx.year)
-        primary, nonfossil = primary_energy(uses, balance, v, grid_nonfossil)
+        primary, nonfossil = primary_energy(uses, balance, v, grid_nonfossil, ctx.year)
         electricity_ef, heat_ef = supply_factors(uses, balance, self.factors)
         operating_co2 = sum(consumer_co2(f.energy, electricity_ef, heat_ef, self.factors) for f in fleets.values())
         buildings = (uses["buildings_residential"], uses["buildings_commercial"])
@@ -352,7 +355,7 @@ class SuqianModel(mesa.Model):
 
         return YearRecord(
             year=ctx.year,
-            residents=v["residents_2020"],
+            residents=float(self.population.residents[self.population.index(ctx.year)]),
             gdp=float(self.economy.gdp[i]),
             value_added={
                 "agriculture": float(self.economy.primary[i]),

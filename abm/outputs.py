@@ -462,6 +462,21 @@ def staged_folder(
         raise
 
 
+def summary_lines(result: RunResult) -> list[str]:
+    """The run's summary for a terminal: the peak on both definitions (:mod:`abm.peak`) and the targets met."""
+    from abm.peak import DEFINITIONS, SCORED, run_peak
+
+    peak = run_peak(result.trajectory)
+    card = result.scorecard
+    confirmed = f"{peak.confirmed_year} at {peak.confirmed_mt:.2f} Mt" if peak.confirmed_year is not None else "none"
+    return [
+        f"peak year: {result.peak_year} (highest year)",
+        f"peak CO2: {result.peak_mt:.2f} Mt (including net imported electricity)",
+        f"confirmed peak: {confirmed} ({DEFINITIONS['confirmed']})",
+        f"targets met: {int(card['met'].sum())} of {len(card)} (the peak target on the {SCORED} peak)",
+    ]
+
+
 def write_outputs(result: RunResult, out: Path, overwrite: bool = False) -> Path:
     """Write trajectory, scorecard, manifest and figure to ``out``, and the distribution table and the agent
     panel when the run gathered them; return ``out``."""

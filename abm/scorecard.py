@@ -4,6 +4,11 @@ Each quantified target of ``targets.csv`` that the model determines is mapped to
 trajectory indicator; targets with no value (set by the province), outside the modelled
 system (e-commerce, software revenue, prefabricated buildings...) or falling after the
 run's last year are left out.
+
+The peak target ("2030年二氧化碳排放量达到峰值": CO2 emissions reach their peak by 2030) is
+scored on the confirmed peak of :mod:`abm.peak` (:data:`abm.peak.SCORED`): met when the
+headline CO2 has a confirmed peak in or before 2030. The row's ``definition`` column says so;
+other rows leave it blank.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from abm.parameters import data_path
+from abm.peak import DEFINITIONS, SCORED, confirmed_peak
 
 HEADLINE = "co2_with_electricity"
 
@@ -45,7 +51,9 @@ TARGET_MAP: dict[str, TargetMap] = {
     "transport_intensity_2030": TargetMap("transport_carbon_intensity", "transport", change_from=2020),
     "solid_waste_use_2025": TargetMap("solid_waste_use"),
 }
-COLUMNS = ["target_id", "year", "target", "comparison", "unit", "modelled", "met", "first_year_met", "status"]
+COLUMNS = [
+    "target_id", "year", "target", "comparison", "unit", "modelled", "met", "first_year_met", "status", "definition",
+]  # fmt: skip
 STATUSES = ("met", "reached_then_lost", "met_late", "not_met")
 
 
@@ -108,12 +116,14 @@ def scorecard(trajectory: pd.DataFrame) -> pd.DataFrame:
         if mapping.change_from is not None:
             s = 100.0 * (s / s.loc[mapping.change_from] - 1.0)
         year = int(target.year)
+        definition = ""
         if target.id == "co2_peak":
-            # a peak in the last simulated year is no peak: emissions may still be rising
-            peak_year = int(s.idxmax())
-            modelled = float(peak_year)
-            met = peak_year <= target.value and peak_year < last_year
-            first = peak_year if met else None
+            # the confirmed peak: a year at least 10 % above one five or more years later
+            peak_year = confirmed_peak(s)
+            modelled = float(peak_year) if peak_year is not None else float("nan")
+            met = peak_year is not None and peak_year <= target.value
+            first = peak_year  # a confirmed peak after 2030 is the target met late
+            definition = f"{SCORED} peak: {DEFINITIONS[SCORED]}"
         else:
             modelled = float(s.loc[year])
             met = bool(_compare(np.array([modelled]), target.comparison, float(target.value))[0])
@@ -122,7 +132,7 @@ def scorecard(trajectory: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             (
                 target.id, year, float(target.value), target.comparison, target.unit, round(modelled, 6), bool(met),
-                first, status(bool(met), first, year),
+                first, status(bool(met), first, year), definition,
             )
         )  # fmt: skip
     frame = pd.DataFrame(rows, columns=COLUMNS)

@@ -37,6 +37,9 @@ PURPOSES: dict[str, int] = {
     "household.sorting_opportunity": 10,
     "household.sorting_choice": 11,
     "household.move": 12,
+    "household.urbanise": 13,
+    "household.urban_roof": 14,
+    "household.urban_charging": 15,
     # firms (index: row of the firm table; entrants take the row of the firm they replace)
     "firm.pv": 101,
     "firm.storage": 102,

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from abm.accounting import energy_co2
 from abm.economy import ENTERPRISE_SECTORS
 from abm.energy_use import FUELS
 from abm.records import YearRecord
@@ -74,7 +75,11 @@ def record_rows(r: YearRecord) -> list[tuple[int, str, str, float, str]]:
     add("co2_net", "total", (r.co2_with_electricity_total - r.carbon_sink) * MT, "MtCO2")
     gdp_wan = r.gdp * 1e4
     add("energy_intensity", "total", r.primary_energy / gdp_wan, "tce per 10k yuan")
-    add("co2_intensity", "total", r.co2_with_electricity_total / gdp_wan, "tCO2 per 10k yuan")
+    # the plan's CO2 intensity: energy-related CO2 (net imported electricity included, industrial
+    # process and waste CO2 not) per unit of GDP at comparable (2020) prices
+    co2_energy = energy_co2(r.with_electricity, r.uses)
+    add("co2_energy", "total", co2_energy * MT, "MtCO2")
+    add("co2_intensity", "total", co2_energy / gdp_wan, "tCO2 per 10k yuan (2020 prices)")
 
     # capacity
     by_sector("pv_capacity", dict(r.pv_mw), "MW")

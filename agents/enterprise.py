@@ -53,7 +53,7 @@ from numpy.typing import NDArray
 from abm.carbon_market import Coverage, coverage, fuel_carbon_cost, sector_coverage_years
 from abm.context import YearContext, at_year
 from abm.decisions import RULES, agent_hurdle_rates, capital_recovery_factor, draw_adoption
-from abm.economy import ENTERPRISE_SECTORS
+from abm.economy import ENTERPRISE_SECTORS, electricity_intensity_factor
 from abm.energy_system import self_consumed_share
 from abm.energy_use import EnergyUse
 from abm.process_heat import (
@@ -285,7 +285,7 @@ class Enterprises(mesa.Agent):
         fuel_kept = scale * np.where(self.waste_heat, 1.0 - v["waste_heat_recovery_saving"], 1.0)
         coal, gas = self.base["coal"] * fuel_kept, self.base["gas"] * fuel_kept
         oil, heat = self.base["oil"] * fuel_kept, self.base["heat"] * scale
-        electricity = self.base["electricity"] * scale
+        electricity = self.base["electricity"] * scale * electricity_intensity_factor(v, ctx.year) ** self.is_industry
         low = v["low_temperature_heat_share"]
         moved = np.where(self.electrified, (coal + gas) * low, 0.0)
         kept = np.where(self.electrified, 1.0 - low, 1.0)

@@ -33,6 +33,9 @@ from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
 from abm.figures import draw_peak_years, peak_year_shares, save
 from abm.outputs import staged_folder
+from abm.parameters import registry
+from abm.peak import DEFINITIONS, SCORED, peak_years
+from experiments.peak_probability import Members, peak_probability
 from experiments.runner import SweepError, load_results
 
 HEADLINE = "co2_with_electricity"
@@ -56,9 +59,11 @@ def run_outcomes(results: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
             "co2_2030": wide[PEAK_BY].to_numpy() if PEAK_BY in wide.columns else np.nan,
             "co2_end": values[:, -1],
             "peaked": peak_idx < len(years) - 1,
+            "confirmed_year": peak_years(values, [int(y) for y in years], "confirmed"),
         }
     )
-    outcomes["peaked_by_2030"] = outcomes["peaked"] & (outcomes["peak_year"] <= PEAK_BY)
+    # the confirmed peak (abm.peak), as P(peak by 2030) counts it
+    outcomes["peaked_by_2030"] = outcomes["confirmed_year"].fillna(np.inf) <= PEAK_BY
     return design.merge(outcomes, on="run_id", how="inner")
 
 
@@ -71,10 +76,25 @@ def bands(results: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
 
 
-def peak_summary(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per scenario: runs, peak-year median and 5-95 %, probability of peaking by 2030."""
+def sweep_members(experiment: dict) -> Members:
+    """What a sweep's runs include: seeds when replicated, parameters from their ranges when swept."""
+    factors = [f["name"] for f in experiment.get("factors", [])]
+    uncertain = {name for name, p in registry().items() if p.kind == "uncertainty"}
+    return Members(
+        seeds=int(experiment.get("replications", 1)) > 1,
+        parameters="prior" if factors else "fixed",
+        scenario_uncertainties=bool(set(factors) & uncertain),
+    )
+
+
+def peak_summary(runs: pd.DataFrame, results: pd.DataFrame, includes: Members) -> pd.DataFrame:
+    """Per scenario: runs, peak-year median and 5-95 % (highest year), and P(peak by 2030) on the
+    confirmed peak with what the runs include (:mod:`experiments.peak_probability`)."""
+    head = results[(results["indicator"] == HEADLINE) & (results["sector"] == "total")]
     rows = []
     for scenario, part in runs.groupby("scenario", sort=False):
+        members = head[head["run_id"].isin(part["run_id"])]
+        probability = peak_probability(members, includes, member="run_id", by=PEAK_BY)
         rows.append(
             {
                 "scenario": scenario,
@@ -82,9 +102,10 @@ def peak_summary(runs: pd.DataFrame) -> pd.DataFrame:
                 "peak_year_median": float(part["peak_year"].median()),
                 "peak_year_q05": float(part["peak_year"].quantile(0.05)),
                 "peak_year_q95": float(part["peak_year"].quantile(0.95)),
+                "confirmed_year_median": float(part["confirmed_year"].median()),
                 "peak_mt_median": float(part["peak_mt"].median()),
                 "co2_2030_median": float(part["co2_2030"].median()),
-                "probability_peak_by_2030": float(part["peaked_by_2030"].mean()),
+                **probability.as_dict(),
             }
         )
     return pd.DataFrame(rows)
@@ -326,7 +347,7 @@ def _write_analysis(
     runs.to_csv(folder / "runs.csv", index=False)
     band = bands(results)
     band.to_csv(folder / "bands.csv", index=False)
-    peaks = peak_summary(runs)
+    peaks = peak_summary(runs, results, sweep_members(experiment))
     peaks.to_csv(folder / "peaks.csv", index=False)
     peak_year_shares(runs).to_csv(folder / "peak_years.csv", index=False)
     sens, sens_kind = None, experiment["kind"]
@@ -357,6 +378,9 @@ def _write_analysis(
         "## Peak",
         "",
         _md(peaks),
+        "",
+        f"Peak year columns give the highest year; P(peak by {PEAK_BY}) counts the confirmed peak "
+        f"({DEFINITIONS[SCORED]}); the runs include: {sweep_members(experiment).statement()}.",
         "",
         "![fan chart](fan.png)",
         "",

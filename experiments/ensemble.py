@@ -12,8 +12,10 @@ import numpy as np
 import pandas as pd
 
 from abm.model import DEFAULT_HOUSEHOLDS
+from abm.peak import HEADLINE, PEAK_BY
 from abm.run import run
 from abm.scenario import Scenario
+from experiments.peak_probability import Members, PeakProbability, peak_probability
 
 
 def member_seeds(root_seed: int, members: int) -> list[int]:
@@ -31,9 +33,16 @@ class Ensemble:
     trajectories: pd.DataFrame  # tidy table with a leading 'seed' column
     peaks: pd.DataFrame  # seed, peak_year, peak_mt
 
-    def probability_of_peak_by(self, year: int) -> float:
-        """Share of members whose emissions peak in or before ``year``."""
-        return float((self.peaks["peak_year"] <= year).mean())
+    def peak_probability(self, year: int = PEAK_BY) -> PeakProbability:
+        """P(peak by ``year``) over the seeds (:func:`experiments.peak_probability.peak_probability`)."""
+        head = self.trajectories[
+            (self.trajectories["indicator"] == HEADLINE) & (self.trajectories["sector"] == "total")
+        ]
+        return peak_probability(head, Members(seeds=True), member="seed", by=year)
+
+    def probability_of_peak_by(self, year: int = PEAK_BY) -> float:
+        """Share of members with a confirmed peak in or before ``year``."""
+        return self.peak_probability(year).value
 
 
 def run_ensemble(

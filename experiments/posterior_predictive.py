@@ -25,11 +25,14 @@ from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 from abm.figures import peak_year_shares, plot_peak_years, save
 from abm.model import DEFAULT_HOUSEHOLDS
 from abm.outputs import staged_folder
+from abm.parameters import registry
+from abm.peak import confirmed_peak
 from abm.run import run
 from abm.scenario import load_scenario
 from abm.scorecard import peak, series
 from calibration.abc import draw
 from experiments.ensemble import member_seeds
+from experiments.peak_probability import Members, PeakProbability, peak_probability
 from experiments.runner import map_in_processes
 
 HEADLINE = "co2_with_electricity"
@@ -41,13 +44,20 @@ class Projection:
     """Peaks and headline emissions of each member of a posterior predictive ensemble."""
 
     scenario: str
-    members: pd.DataFrame  # member, seed, peak_year, peak_mt, parameters...
+    members: pd.DataFrame  # member, seed, peak_year (highest), peak_mt, peaked, confirmed_year, parameters...
     emissions: pd.DataFrame  # member, year, value (MtCO2, with electricity)
 
+    def peak_probability(self, year: int = PEAK_BY) -> PeakProbability:
+        """P(peak by ``year``) over the members (:func:`experiments.peak_probability.peak_probability`):
+        posterior draws with their own seeds; scenario uncertainties vary when the draws include any."""
+        drawn = set(self.members.columns) - {"member", "seed", "peak_year", "peak_mt", "peaked", "confirmed_year"}
+        uncertain = {name for name, p in registry().items() if p.kind == "uncertainty"}
+        includes = Members(seeds=True, parameters="posterior", scenario_uncertainties=bool(drawn & uncertain))
+        return peak_probability(self.emissions, includes, by=year)
+
     def probability_of_peak_by(self, year: int = PEAK_BY) -> float:
-        """Share of members whose emissions peak in or before ``year`` (a peak in the last year is no peak)."""
-        by = (self.members["peak_year"] <= year) & self.members["peaked"]
-        return float(by.mean())
+        """Share of members with a confirmed peak in or before ``year``."""
+        return self.peak_probability(year).value
 
     def peak_year_distribution(self) -> pd.DataFrame:
         """Share of members peaking in each year."""
@@ -74,18 +84,20 @@ class Projection:
             "peak_mt_median": float(np.median(levels)),
             "peak_mt_q05": float(np.quantile(levels, 0.05)),
             "peak_mt_q95": float(np.quantile(levels, 0.95)),
-            "probability_peak_by_2030": self.probability_of_peak_by(PEAK_BY),
+            **self.peak_probability(PEAK_BY).as_dict(),
         }
 
 
-def _member(task: tuple[str, dict[str, float], int, int]) -> tuple[int, float, bool, list[float], list[int]]:
+def _member(
+    task: tuple[str, dict[str, float], int, int],
+) -> tuple[int, float, bool, int | None, list[float], list[int]]:
     scenario_name, values, seed, households = task
     scenario = load_scenario(scenario_name, calibrated=False).with_settings(values, where="posterior draw")
     result = run(scenario, seed=seed, households=households)
     s = series(result.trajectory, HEADLINE)
     year, level = peak(result.trajectory)
     peaked = year < int(s.index.max())
-    return year, level, peaked, s.to_list(), [int(y) for y in s.index]
+    return year, level, peaked, confirmed_peak(s), s.to_list(), [int(y) for y in s.index]
 
 
 def project(
@@ -112,8 +124,15 @@ def project(
     tasks = [(scenario, d, s, households) for d, s in zip(draws, seeds, strict=True)]
     results = map_in_processes(_member, tasks, workers, progress)
     rows, emissions = [], []
-    for i, ((year, level, peaked, values, years), d, s) in enumerate(zip(results, draws, seeds, strict=True)):
-        rows.append({"member": i, "seed": s, "peak_year": year, "peak_mt": level, "peaked": peaked, **d})
+    for i, ((year, level, peaked, confirmed, values, years), d, s) in enumerate(
+        zip(results, draws, seeds, strict=True)
+    ):
+        rows.append(
+            {
+                "member": i, "seed": s, "peak_year": year, "peak_mt": level, "peaked": peaked,
+                "confirmed_year": confirmed, **d,
+            }
+        )  # fmt: skip
         emissions.extend({"member": i, "year": y, "value": v} for y, v in zip(years, values, strict=True))
     return Projection(base.name, pd.DataFrame(rows), pd.DataFrame(emissions))
 
@@ -137,7 +156,7 @@ def draw_projection(projection: Projection) -> Figure:
     plot_peak_years(years, peak_year_shares(members), "share of posterior draws")
     fig.suptitle(
         f"Scenario '{projection.scenario}', {len(projection.members)} posterior draws: "
-        f"probability of peaking by {PEAK_BY} {projection.probability_of_peak_by(PEAK_BY):.2f}",
+        f"probability of a confirmed peak by {PEAK_BY} {projection.probability_of_peak_by(PEAK_BY):.2f}",
         fontsize=11,
     )
     fig.tight_layout()

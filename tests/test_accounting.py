@@ -39,7 +39,10 @@ VALUES = {
     "chp_heat_efficiency": 0.8,
     "coal_full_load_hours": 4000.0,
     "power_supply_coal_rate": 300.0,  # gce/kWh
-    "primary_energy_per_kwh": 0.3,  # kgce/kWh
+    "primary_energy_per_kwh": 0.3,  # kgce/kWh, in 2020
+    "primary_energy_per_kwh_2015": 0.3,
+    "primary_energy_per_kwh_2024": 0.3,
+    "primary_energy_per_kwh_2025": 0.3,
 }
 
 
@@ -192,7 +195,7 @@ def test_primary_energy_by_hand():
     """Fuels burnt (plants included) + local non-fossil, own PV and net imports at 0.3 kgce/kWh."""
     uses = example_city()
     b = power_heat_balance(uses, 1.0, 700.0, 1e6, 0.6, VALUES)
-    total, nonfossil = primary_energy(uses, b, VALUES, grid_nonfossil=0.25)
+    total, nonfossil = primary_energy(uses, b, VALUES, grid_nonfossil=0.25, year=2020)
     fuels = (1000 + 200) + 300 + (100 + 50) + (500 + 400) + 200
     fossil = fuels + b.heat_coal_tce + b.heat_gas_tce + b.coal_power_tce
     own_pv = 2e5 + 1e5
@@ -208,7 +211,7 @@ def test_primary_energy_with_net_exports():
     uses = example_city()
     b = power_heat_balance(uses, 350.0, 700.0, 1e6, 0.6, VALUES)
     assert b.net_import_kwh < 0
-    total, nonfossil = primary_energy(uses, b, VALUES, grid_nonfossil=0.25)
+    total, nonfossil = primary_energy(uses, b, VALUES, grid_nonfossil=0.25, year=2020)
     own_pv = 2e5 + 1e5
     local_share = 1e6 / (1e6 + b.coal_power_kwh)
     exported_nonfossil = -b.net_import_kwh * local_share

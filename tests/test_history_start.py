@@ -71,12 +71,25 @@ def test_a_2015_start_reaches_2020_near_the_2020_base(frame):
 def test_history_rows_do_not_touch_a_2020_start():
     """A 2020 start reads no *_2015 value: changing them all leaves it unchanged."""
     reg = registry()
-    changed = {
-        name: p.low if p.default != p.low else p.high
-        for name, p in reg.items()
-        if name.endswith("_2015") and p.adjustable
-    }
-    assert {"ev_share_of_cars_2015", "pv_price_2015", "utility_pv_2015", "public_chargers_2015"} <= set(changed)
+    stems = (
+        "cars_per_household",
+        "ev_share_of_cars",
+        "household_pv",
+        "public_chargers",
+        "enterprise_pv",
+        "utility_pv",
+        "biomass_power",
+        "waste_power",
+        "pv_price",
+        "ev_price_premium",
+        "fleet.city_bus.electric_share",
+        "fleet.taxi.electric_share",
+        "fleet.logistics_truck.electric_share",
+    )
+    changed = {}
+    for stem in stems:
+        p = reg[f"{stem}_2015"]
+        changed[p.name] = p.low if p.default != p.low else p.high
     a = trajectory("baseline", end_year=2022)
     b = trajectory("baseline", end_year=2022, **changed)
     pd.testing.assert_frame_equal(a, b)
