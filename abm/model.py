@@ -38,6 +38,7 @@ from functools import partial
 import mesa
 import numpy as np
 
+from abm import national
 from abm.accounting import (
     EmissionFactors,
     co2_with_electricity,
@@ -210,8 +211,7 @@ class SuqianModel(mesa.Model):
             grid_ef=grid_emission_factor(v, year),
             pv_price=technology_price(v, "pv_price", "pv_cost_decline", "pv_price_floor", year),
             storage_price=technology_price(v, "storage_price", "storage_cost_decline", "storage_price_floor", year),
-            ev_premium_factor=technology_price(v, "ev_price_premium", "ev_cost_decline", "", year)
-            / v["ev_price_premium_2020"],
+            ev_premium_factor=self.ev_premium_factor(year),
             income_factor=gdp_factor,
             sector_output_factor={
                 s: float(self.economy.industry[s][i] / self.economy.industry[s][first]) for s in ENTERPRISE_SECTORS
@@ -221,6 +221,20 @@ class SuqianModel(mesa.Model):
             self_consumption=self.self_consumption,
             ledger=ledger,
         )
+
+    def ev_premium_factor(self, year: int) -> float:
+        """An electric vehicle's price premium before purchase support in ``year``, relative to 2020.
+
+        From 2020 the learning curve; before, the recorded path from ``ev_price_premium_2015``
+        (before support) to the 2020 premium before the central subsidy (:mod:`abm.national`).
+        """
+        v = self.values
+        if year >= BASE_YEAR:
+            return learned_price(1.0, v["ev_cost_decline"], 0.0, year)
+        sticker = national.ev_sticker_premium_2020(v)
+        early = v[f"ev_price_premium_{HISTORY_YEAR}"]
+        share = (max(year, HISTORY_YEAR) - HISTORY_YEAR) / (BASE_YEAR - HISTORY_YEAR)
+        return (early + (sticker - early) * share) / sticker
 
     def step(self) -> None:
         """Simulate one year (see the module docstring for the order)."""

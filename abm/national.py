@@ -8,7 +8,12 @@ instrument has ended (0):
 
 * the central purchase subsidy of a new-energy car (``national_ev_subsidy.<year>``,
   yuan per car, 2015-2022, ended 2023) and of a new-energy city bus
-  (``national_bus_subsidy.<year>``, yuan per bus);
+  (``national_bus_subsidy.<year>``, yuan per bus). The 2020 premiums of the registry
+  are retail premiums, quoted after that year's subsidy (and, for households, with the
+  tax exemption, which the model always had), so a buyer's premium in a year is the
+  premium before support, ``(premium_2020 + support_2020) x learning``, less the year's
+  support: the 2020 choice is unchanged, and support acts through its change from 2020
+  (smaller 2021-2022, none from 2023, larger before 2020);
 * the purchase-tax exemption of new-energy cars (``nev_tax_exemption`` yuan per car,
   in full from ``nev_tax_full_from`` to ``nev_tax_full_until``, halved to
   ``nev_tax_half_until``);
@@ -46,6 +51,15 @@ def ev_subsidy(values: Mapping[str, float], year: int) -> float:
 def bus_subsidy(values: Mapping[str, float], year: int) -> float:
     """Central purchase subsidy of a new-energy city bus bought in ``year`` (yuan per bus)."""
     return year_path(values, "national_bus_subsidy", year)
+
+
+def ev_sticker_premium_2020(values: Mapping[str, float]) -> float:
+    """An electric car's price premium before the central subsidy in 2020 (yuan).
+
+    ``ev_price_premium_2020`` is the premium at retail prices, which were quoted after the
+    central subsidy; the subsidy of each year then acts through its difference from 2020.
+    """
+    return values["ev_price_premium_2020"] + ev_subsidy(values, 2020)
 
 
 def nev_tax_exemption(values: Mapping[str, float], year: int) -> float:

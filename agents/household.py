@@ -32,6 +32,7 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
+from abm import national
 from abm.context import YearContext
 from abm.decisions import RULES, capital_recovery_factor, neighbourhood_shares, service_lives
 from abm.energy_system import self_consumed_share
@@ -195,7 +196,7 @@ class HouseholdRules:
         first_car = carless[draw("first_car", carless, np.float32) < chance]
         buyers = np.concatenate([np.flatnonzero(replacing), first_car])  # disjoint: owners and car-less
         tax = inst.nev_tax_exemption  # national context, as the central purchase subsidy
-        premium = v["ev_price_premium_2020"] * ctx.ev_premium_factor
+        premium = national.ev_sticker_premium_2020(v) * ctx.ev_premium_factor  # before the central subsidy
         fuel_factor = (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
         petrol_running, ev_running = car_running_costs(ctx)
         ev_benefit = v["car_km"] * fuel_factor * (petrol_running - ev_running)

@@ -8,8 +8,8 @@ Each year the fleet's size follows its activity (buses and taxis with
 freight shifted to rail and water); vehicles retire when they reach their service life
 (the oldest first when the fleet shrinks), and replacements and additions are electric
 with probability ``max(mandate, P)``, ``P`` the benefit-cost logit on energy-cost savings
-against the annualised premium net of the national purchase support (context) and the
-city's fleet subsidy.
+against the annualised premium net of the national purchase support (context; the 2020
+premium is quoted after the 2020 support, :mod:`abm.national`) and the city's fleet subsidy.
 
 Each fleet's combustion and electric vehicles are the same vehicle class (a 12 m city bus,
 a compact taxi, a heavy truck: the truck fleet counts heavy-truck equivalents), so a
@@ -25,11 +25,13 @@ freight not going by water goes by electrified rail.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import mesa
 import numpy as np
 
+from abm import national
 from abm.context import BASE_YEAR, YearContext, at_year
 from abm.decisions import RULES, capital_recovery_factor, service_lives
 from abm.energy_use import EnergyUse
@@ -114,18 +116,17 @@ class RoadFleet(TransportFleet):
         """Electricity an electric vehicle of the fleet draws from the grid per km, before efficiency gains (kWh/km)."""
         return self._p(ctx, "electric_energy") / ctx.values["charging_efficiency"]
 
-    def national_support(self, ctx: YearContext) -> float:
-        """National purchase subsidy and tax exemption of one electric vehicle of the fleet this year (yuan).
+    def national_support(self, values: Mapping[str, float], year: int) -> float:
+        """National purchase subsidy and tax exemption of one electric vehicle of the fleet bought in ``year`` (yuan).
 
         Buses get the bus subsidy; taxis, compact cars, the car subsidy and the purchase-tax
         exemption; heavy trucks none (assumption: electric heavy trucks were not in the subsidy
-        catalogue in practice).
+        catalogue in practice). The fleet's 2020 premium is quoted after the 2020 support.
         """
-        inst = ctx.instruments
         if self.fleet == "city_bus":
-            return inst.national_bus_subsidy
+            return national.bus_subsidy(values, year)
         if self.fleet == "taxi":
-            return inst.national_ev_subsidy + inst.nev_tax_exemption
+            return national.ev_subsidy(values, year) + national.nev_tax_exemption(values, year)
         return 0.0
 
     def activity_factor(self, ctx: YearContext) -> float:
@@ -158,8 +159,8 @@ class RoadFleet(TransportFleet):
             )
         )
         premium = (
-            self._p(ctx, "ev_premium_2020") * ctx.ev_premium_factor
-            - self.national_support(ctx)
+            (self._p(ctx, "ev_premium_2020") + self.national_support(ctx.values, BASE_YEAR)) * ctx.ev_premium_factor
+            - self.national_support(ctx.values, ctx.year)
             - inst.fleet_ev_subsidy * inst.expected_subsidy_multiplier
         )
         cost = premium * capital_recovery_factor(v["fleet_discount_rate"] / 100.0, self._p(ctx, "lifetime"))

@@ -22,6 +22,7 @@ import numpy as np
 
 from abm.context import YearContext
 from abm.energy_system import PV_RATIO_GRID
+from abm.national import ev_sticker_premium_2020
 from abm.population import COUNTIES, HouseholdTable
 from abm.streams import PURPOSES, stream_key, uniform_from_key
 from agents.household import PILOT_COUNTIES
@@ -113,7 +114,7 @@ class NaiveHousehold(mesa.Agent):
             needed, pull = m.first_car_need[self.block]
             buys = draw("first_car") < min(needed * self.income / max(pull, 1e-9), 1.0)
         if buys:
-            premium = v["ev_price_premium_2020"] * ctx.ev_premium_factor
+            premium = ev_sticker_premium_2020(v) * ctx.ev_premium_factor
             fuel_factor = (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
             petrol = v["ice_car_energy"] / v["gasoline_kgce_per_litre"] * v["gasoline_price"]
             electric = v["ev_car_energy"] / v["charging_efficiency"] * ctx.tariff(v["car_charging_price"])

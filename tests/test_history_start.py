@@ -15,7 +15,7 @@ import pytest
 
 from abm.context import BASE_YEAR, SubsidyLedger, at_year
 from abm.model import SuqianModel, technology_price
-from abm.national import bus_subsidy, dual_control, ev_subsidy, nev_tax_exemption, pv_subsidy
+from abm.national import bus_subsidy, dual_control, ev_sticker_premium_2020, ev_subsidy, nev_tax_exemption, pv_subsidy
 from abm.parameters import registry
 from abm.run import run
 from abm.scenario import load_scenario
@@ -148,6 +148,15 @@ def test_national_paths_by_year():
     assert pv_subsidy(v, "household", 2021) == 0.03 and pv_subsidy(v, "household", 2022) == 0
     assert pv_subsidy(v, "firm", 2020) > 0 and pv_subsidy(v, "firm", 2021) == 0
     assert [dual_control(v, y) for y in (2015, 2016, 2020, 2021)] == [False, True, True, False]
+
+
+def test_the_2020_retail_premium_is_quoted_after_the_2020_subsidy():
+    """Support acts through its change from 2020: the 2020 premium a buyer faces is the registry's."""
+    v = registry().defaults()
+    assert ev_sticker_premium_2020(v) - ev_subsidy(v, 2020) == v["ev_price_premium_2020"]
+    model = SuqianModel(load_scenario("history"), seed=1, households=100)
+    assert model.ev_premium_factor(2020) == 1.0
+    assert model.ev_premium_factor(2015) * ev_sticker_premium_2020(v) == pytest.approx(v["ev_price_premium_2015"])
 
 
 def test_context_is_listed_apart_from_levers():
