@@ -16,7 +16,7 @@ from abm.model import DEFAULT_HOUSEHOLDS
 from abm.outputs import OutputError
 from abm.panel import PANEL_HOUSEHOLDS
 from abm.parameter_listing import groups
-from abm.parameters import ParameterValueError, RegistryError, registry
+from abm.parameters import KINDS, ParameterValueError, RegistryError, registry
 from abm.population import check_households
 from abm.scenario import ScenarioError, builtin_names, load_scenario, parse_assignments
 
@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser(
         "run",
         help="run a scenario and write trajectory, scorecard, manifest and figure",
-        description="Run one scenario from 2020 to 2060 and write five files into the output\n"
+        description="Run one scenario from its start year (2020; 2015 for history) to its end year and write five files into the output\n"
         "folder: trajectory.csv (every indicator by year and sector), scorecard.csv (the plan's\n"
         "targets, met or not), manifest.json (the scenario as resolved, seed, version),\n"
         "emissions.png and distribution.csv (adoption, subsidies received and energy spending\n"
@@ -296,21 +296,23 @@ def build_parser() -> argparse.ArgumentParser:
         "parameters",
         help="list the parameter registry",
         description="List the parameter registry (abm/data/parameters.csv), every number the model uses:\n"
-        "name, kind (lever: an instrument the government sets; uncertainty: a fact about the\n"
-        "future nobody controls; parameter: everything else), group, unit, default, the range a\n"
+        "name, kind (lever: an instrument the city government sets; context: a national or\n"
+        "provincial instrument the city takes as given; uncertainty: a fact about the future\n"
+        "nobody controls; parameter: everything else), group, unit, default, the range a\n"
         "scenario may set (fixed: observed data) and source. Ends with the count shown.\n\n"
         "On a terminal the table is cut to its width (source first, then unit and group; names\n"
         "never); --wide, or output to a file or pipe, prints every cell in full. --markdown prints\n"
         "the table of docs/parameters.md. --wide also adds two columns: each lever's expected sign\n"
-        "on CO2 when raised (-, + or 0) and its channel, how it reaches CO2.",
+        "on CO2 when raised (-, + or 0) and its channel, how it reaches CO2 (for levers and context).",
         epilog="examples:\n"
         "  suqian-abm parameters --kind lever\n"
+        "  suqian-abm parameters --kind context --wide\n"
         "  suqian-abm parameters --group subsidies --name '*ev*'\n"
         "  suqian-abm parameters --name ev --wide\n"
         "  suqian-abm parameters --kind uncertainty --markdown",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    params.add_argument("--kind", choices=["lever", "uncertainty", "parameter"], help="only this kind")
+    params.add_argument("--kind", choices=list(KINDS), help="only this kind")
     params.add_argument(
         "--group",
         metavar="GROUP",

@@ -10,6 +10,22 @@ from numpy.typing import NDArray
 
 from abm.decisions import capital_recovery_factor
 
+BASE_YEAR = 2020  # the calibration anchor: every ``*_2020`` value of the registry means this year
+HISTORY_YEAR = 2015  # the earliest start year; ``*_2015`` values are the states a run from it starts with
+
+
+def at_year(values: Mapping[str, float], stem: str, year: int) -> float:
+    """A state ``<stem>_2020`` back-cast to ``year``: linear from ``<stem>_2015`` to ``<stem>_2020``.
+
+    From the base year on it is the ``_2020`` value itself (same units as the registry rows).
+    """
+    base = values[f"{stem}_{BASE_YEAR}"]
+    if year >= BASE_YEAR:
+        return base
+    early = values[f"{stem}_{HISTORY_YEAR}"]
+    share = (max(year, HISTORY_YEAR) - HISTORY_YEAR) / (BASE_YEAR - HISTORY_YEAR)
+    return float(early + (base - early) * share)
+
 
 @dataclass(frozen=True, slots=True)
 class Instruments:
@@ -47,6 +63,13 @@ class Instruments:
     freight_shift: float
     shore_power: float
     carbon_sink: float
+    # national and provincial context (registry kind ``context``), in force whatever the policy start
+    national_ev_subsidy: float = 0.0  # central purchase subsidy per new-energy car, yuan
+    national_bus_subsidy: float = 0.0  # central purchase subsidy per new-energy city bus, yuan
+    nev_tax_exemption: float = 0.0  # purchase tax a new-energy car is exempted from this year, yuan
+    national_pv_subsidy_household: float = 0.0  # yuan/kWh on a household system's output for 20 years
+    national_pv_subsidy_firm: float = 0.0  # yuan/kWh on a firm's distributed system's output for 20 years
+    dual_control: bool = False  # energy dual control (total and intensity) assigned to key energy users
 
     @property
     def expected_subsidy_multiplier(self) -> float:
@@ -142,8 +165,8 @@ class YearContext:
 
     @property
     def elapsed(self) -> int:
-        """Years since the base year."""
-        return self.year - int(self.values["start_year"])
+        """Years since the base year :data:`BASE_YEAR` (negative before it), whatever the start year."""
+        return self.year - BASE_YEAR
 
     def tariff(self, base: float) -> float:
         """An electricity tariff in this year, after real tariff growth (yuan/kWh)."""

@@ -1,4 +1,11 @@
-"""The Suqian model: a Mesa model whose step is one year, 2020 to 2060.
+"""The Suqian model: a Mesa model whose step is one year, from a start year (2015 to 2020) to 2060.
+
+Every ``*_2020`` input means the base year 2020 (:data:`abm.context.BASE_YEAR`); a run that
+starts earlier begins from the start year's states (``*_2015`` values, back-cast linearly
+to a later start year) and scales the 2020 intensities by the observed drivers (output,
+population) relative to 2020. Technology prices before 2020 follow their recorded path
+(PV systems, the electric-car premium) or the learning curve run backwards (storage). Utility-scale PV follows its recorded path to 2020; the
+developers' market (grid parity, no feed-in premium) opens in 2021.
 
 Order of a year (``SuqianModel.step``):
 
@@ -25,11 +32,13 @@ update), which is what lets every decision run vectorised over numpy columns.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 
 import mesa
 import numpy as np
 
+from abm import national
 from abm.accounting import (
     EmissionFactors,
     co2_with_electricity,
@@ -39,7 +48,7 @@ from abm.accounting import (
     supply_factors,
     territorial_co2,
 )
-from abm.context import SubsidyLedger, YearContext
+from abm.context import BASE_YEAR, HISTORY_YEAR, SubsidyLedger, YearContext, at_year
 from abm.demography import population_path, population_year, synthesis_values
 from abm.distribution import DistributionRecorder, Payments, selected_years
 from abm.economy import ENTERPRISE_SECTORS, INDUSTRY_SECTORS, economy_path
@@ -71,6 +80,17 @@ from agents import (
 from agents.investors import UtilityPVInvestors
 
 DEFAULT_HOUSEHOLDS = 20_000
+
+
+def technology_price(values: Mapping[str, float], stem: str, decline: str, floor: str, year: int) -> float:
+    """The price ``<stem>_2020`` in ``year``: on its learning curve from the base year on
+    (:func:`learned_price`); before it on its recorded path from ``<stem>_2015`` where the
+    registry has one, else the same learning curve run backwards. Units of ``<stem>_2020``."""
+    if year >= BASE_YEAR:
+        return learned_price(values[f"{stem}_{BASE_YEAR}"], values[decline], values[floor] if floor else 0.0, year)
+    if f"{stem}_{HISTORY_YEAR}" in values:
+        return at_year(values, stem, year)
+    return values[f"{stem}_{BASE_YEAR}"] * (1.0 - values[decline] / 100.0) ** (year - BASE_YEAR)
 
 
 def _split_firms(total: int, shares: dict[str, float]) -> dict[str, int]:
@@ -154,7 +174,7 @@ class SuqianModel(mesa.Model):
         self.government = Government(self, v)
         firms = _split_firms(int(v["above_scale_firms"]), {s: v[f"industry_share_2020.{s}"] for s in INDUSTRY_SECTORS})
         firms["commercial_services"] = int(v["commercial_firms"])
-        first = self.economy.index(self.year)
+        first = self.economy.index(BASE_YEAR)  # firms' output is the 2020 output the intensities belong to
         self.enterprises = Enterprises(
             self, firms, {s: float(self.economy.industry[s][first]) for s in ENTERPRISE_SECTORS}
         )
@@ -182,18 +202,16 @@ class SuqianModel(mesa.Model):
         """Prices, paths and instruments for ``year``."""
         v = self.values
         i = self.economy.index(year)
-        first = self.economy.index(int(v["start_year"]))
+        first = self.economy.index(BASE_YEAR)
         gdp_factor = float(self.economy.gdp[i] / self.economy.gdp[first])
         return YearContext(
             year=year,
             values=v,
             instruments=self.government.instruments(year),
             grid_ef=grid_emission_factor(v, year),
-            pv_price=learned_price(v["pv_price_2020"], v["pv_cost_decline"], v["pv_price_floor"], year),
-            storage_price=learned_price(
-                v["storage_price_2020"], v["storage_cost_decline"], v["storage_price_floor"], year
-            ),
-            ev_premium_factor=learned_price(1.0, v["ev_cost_decline"], 0.0, year),
+            pv_price=technology_price(v, "pv_price", "pv_cost_decline", "pv_price_floor", year),
+            storage_price=technology_price(v, "storage_price", "storage_cost_decline", "storage_price_floor", year),
+            ev_premium_factor=self.ev_premium_factor(year),
             income_factor=gdp_factor,
             sector_output_factor={
                 s: float(self.economy.industry[s][i] / self.economy.industry[s][first]) for s in ENTERPRISE_SECTORS
@@ -204,6 +222,20 @@ class SuqianModel(mesa.Model):
             ledger=ledger,
         )
 
+    def ev_premium_factor(self, year: int) -> float:
+        """An electric vehicle's price premium before purchase support in ``year``, relative to 2020.
+
+        From 2020 the learning curve; before, the recorded path from ``ev_price_premium_2015``
+        (before support) to the 2020 premium before the central subsidy (:mod:`abm.national`).
+        """
+        v = self.values
+        if year >= BASE_YEAR:
+            return learned_price(1.0, v["ev_cost_decline"], 0.0, year)
+        sticker = national.ev_sticker_premium_2020(v)
+        early = v[f"ev_price_premium_{HISTORY_YEAR}"]
+        share = (max(year, HISTORY_YEAR) - HISTORY_YEAR) / (BASE_YEAR - HISTORY_YEAR)
+        return (early + (sticker - early) * share) / sticker
+
     def step(self) -> None:
         """Simulate one year (see the module docstring for the order)."""
         year = self.year
@@ -211,8 +243,9 @@ class SuqianModel(mesa.Model):
         ledger = SubsidyLedger()
         ctx = self.context(year, ledger)
         if year > int(self.values["start_year"]):
-            self.investors.curtailment_outlook = self.curtailment_outlook()
-            self.investors.decide(ctx)
+            if year > BASE_YEAR:  # before, utility PV follows its recorded path (Government.utility_pv)
+                self.investors.curtailment_outlook = self.curtailment_outlook()
+                self.investors.decide(ctx)
             developer_claims = ledger.total  # the developers claim first
             self.enterprises.decide(ctx)
             self.household_rules.decide(ctx)
@@ -264,7 +297,7 @@ class SuqianModel(mesa.Model):
         """Energy, emissions and indicators at the end of the year."""
         v, inst = self.values, ctx.instruments
         i = self.economy.index(ctx.year)
-        first = self.economy.index(int(v["start_year"]))
+        first = self.economy.index(BASE_YEAR)
         hh = household_energy(self.households, ctx)
         sectors = self.enterprises.summary(ctx)
         fleets = {f.fleet: f.summary(ctx) for f in self.fleets}

@@ -5,9 +5,10 @@ unit, default, range and source, and a count line. Given a width in characters (
 terminal's), it shortens source, then unit, then group, marking each cut with ``…``;
 names, kinds, defaults and ranges are never cut. The markdown table is the one
 ``docs/parameters.md`` ends with (:func:`abm.parameters.parameter_table`), for any selection.
-Wide tables (``--wide``) add each lever's expected sign and channel (how it reaches CO2);
-they are blank for other kinds. ``docs/parameters.md`` also holds the wide markdown table
-of the levers (:func:`channel_table`).
+Wide tables (``--wide``) add each lever's and context row's expected sign and channel (how
+it reaches CO2); they are blank for other kinds. ``docs/parameters.md`` also holds the wide
+markdown table of the levers (:func:`channel_table`) and, apart from it, that of the
+national and provincial context (:func:`context_table`).
 """
 
 from __future__ import annotations
@@ -149,4 +150,19 @@ def channel_table(parameters: Iterable[Parameter]) -> str:
     for p in parameters:
         if p.kind == "lever":
             lines.append(f"| `{p.name}` | {p.group} | `{p.expected_sign}` | {p.channel.replace('|', '/')} |")
+    return "\n".join(lines)
+
+
+def context_table(parameters: Iterable[Parameter]) -> str:
+    """The national and provincial context among ``parameters`` (kind ``context``), apart from the levers, as markdown.
+
+    Columns: name, unit, default, range, expected sign on CO2 when raised and channel (blank for a fixed fact).
+    """
+    lines = ["| context | unit | default | range | sign | channel |", "|---|---|---|---|---|---|"]
+    for p in parameters:
+        if p.kind == "context":
+            sign = f"`{p.expected_sign}`" if p.expected_sign else ""
+            lines.append(
+                f"| `{p.name}` | {p.unit} | {p.default:g} | {value_range(p)} | {sign} | {p.channel.replace('|', '/')} |"
+            )
     return "\n".join(lines)

@@ -4,9 +4,13 @@ The registry is the table ``abm/data/parameters.csv``. Each row is one parameter
 
 ``name, kind, group, unit, default, low, high, source, description, channel, expected_sign``
 
-``kind`` is ``lever`` (an instrument the government sets), ``uncertainty`` (a fact about
-the future nobody controls) or ``parameter`` (everything else). Blank ``low``/``high``
-mark a value that is an observed fact; it cannot be changed by a scenario.
+``kind`` is ``lever`` (an instrument the city government sets), ``context`` (a national or
+provincial instrument or path the city takes as given: the national ETS carbon price, the
+national purchase subsidy and tax exemption of new-energy vehicles, the national subsidy on
+distributed PV, energy dual control), ``uncertainty`` (a fact about the future nobody
+controls) or ``parameter`` (everything else). Blank ``low``/``high`` mark a value that is
+an observed fact; it cannot be changed by a scenario. Levers and uncertainties need a
+range; a context row may be a fixed fact (a year a national rule ended).
 
 Every lever also says how it acts: ``channel`` is one line from the lever through the
 agents and their decision (or a fixed path the government sets, where no agent decides)
@@ -33,7 +37,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-KINDS = ("lever", "uncertainty", "parameter")
+KINDS = ("lever", "context", "uncertainty", "parameter")
 WHOLE_UNITS = ("year", "households", "persons", "firms", "vehicles", "chargers")  # values are whole numbers
 COLUMNS = (
     "name",
@@ -213,7 +217,7 @@ class Registry(Mapping[str, Parameter]):
                     v is not None and v != int(v) for v in (default, low, high)
                 ):
                     raise RegistryError(f"{path}: row {i}: '{name}' is in {raw['unit']}: whole numbers only")
-                if raw["kind"] != "parameter" and low is None:
+                if raw["kind"] in ("lever", "uncertainty") and low is None:
                     raise RegistryError(f"{path}: row {i}: {raw['kind']} '{name}' needs a range")
                 if not raw["source"].strip() or not raw["unit"].strip():
                     raise RegistryError(f"{path}: row {i}: '{name}' needs a unit and a source")

@@ -9,7 +9,10 @@ Suqian's 1,631,972 family households (2020 census) whatever ``--households`` is.
 * usable roof: every rural house, a share ``urban_roof_access`` of urban homes;
 * car ownership with a probability proportional to income, scaled to the observed
   cars per household; each car's service life uniform around ``car_lifetime`` and its
-  age uniform within it; electric cars, home charging and early PV by their 2020 shares;
+  age uniform within it; electric cars, home charging and early PV by their shares in the
+  start year (the ``*_2020`` values, or for an earlier start the ``*_2015`` ones back-cast
+  linearly, :func:`abm.context.at_year`; home charging is a property of the dwelling and
+  keeps its 2020 share);
 * a hurdle rate per household, lower for richer households.
 
 Rows are ordered by stratum (county x urban/rural), and within a stratum households are
@@ -25,6 +28,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numpy.typing import NDArray
 
+from abm.context import at_year
 from abm.decisions import agent_hurdle_rates, service_lives
 from abm.parameters import show
 
@@ -106,6 +110,7 @@ def synthesize_households(
 ) -> tuple[HouseholdTable, list[tuple[int, bool, slice]]]:
     """Draw ``n`` households; return the table and its strata (county, urban, rows)."""
     n = check_households(n, "households")
+    start = int(values["start_year"])
     shares = np.array([values[f"county_share.{c}"] for c in COUNTIES])
     county = rng.choice(len(COUNTIES), size=n, p=shares / shares.sum())
     urban = rng.random(n) < values["urbanisation_2020"] / 100.0
@@ -122,13 +127,13 @@ def synthesize_households(
     roof_area = np.where(urban, values["household_roof_area_urban"], values["household_roof_area_rural"])
     roof_kw = np.where(has_roof, roof_area * values["pv_kw_per_m2"], 0.0)
 
-    has_car = rng.random(n) < _car_probability(income, weight, values["cars_per_household_2020"])
-    ev = has_car & (rng.random(n) < values["ev_share_of_cars_2020"])
+    has_car = rng.random(n) < _car_probability(income, weight, at_year(values, "cars_per_household", start))
+    ev = has_car & (rng.random(n) < at_year(values, "ev_share_of_cars", start))
     car_life = service_lives(rng.random(n), values["car_lifetime"], values["service_life_spread"])
     car_age = np.where(has_car, rng.random(n) * car_life, 0.0)
     home_share = np.where(urban, values["home_charging_urban"], values["home_charging_rural"])
     home_charging = rng.random(n) < home_share
-    pv_kw = np.where(has_roof & (rng.random(n) < values["household_pv_2020"]), roof_kw, 0.0)
+    pv_kw = np.where(has_roof & (rng.random(n) < at_year(values, "household_pv", start)), roof_kw, 0.0)
 
     income_rank = np.argsort(np.argsort(income)) / max(n - 1, 1)
     hurdle = agent_hurdle_rates(

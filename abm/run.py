@@ -73,7 +73,7 @@ def run(
     panel: bool = False,
     panel_households: int = PANEL_HOUSEHOLDS,
 ) -> RunResult:
-    """Run ``scenario`` (a Scenario, a built-in name or a file path) from 2020 to its end year.
+    """Run ``scenario`` (a Scenario, a built-in name or a file path) from its start year (2020, or 2015 for history) to its end year.
 
     ``distribution`` adds the distribution table (who adopts, who is paid, energy spending
     by group; :mod:`abm.distribution`), ``panel`` the agent panel (:mod:`abm.panel`) with

@@ -6,12 +6,15 @@ A scenario file is TOML::
     description = "The plan's instruments as written"
     [levers]
     ev_subsidy = 3000
+    [context]
+    carbon_price_2030 = 100
     [uncertainties]
     gdp_growth_2030 = 5.5
     [parameters]
     car_km = 11000
 
-Every key is checked against the registry: unknown keys, keys in the wrong section,
+``[levers]`` are the city's instruments, ``[context]`` the national and provincial ones
+(registry kind ``context``). Every key is checked against the registry: unknown keys, keys in the wrong section,
 values of the wrong type and values out of range are rejected with a message naming
 the file, the key and the allowed range; a file with several problems reports them all,
 one line each. Dotted names may be written as nested tables (``[parameters.energy_2020]``).
@@ -36,7 +39,7 @@ from abm.calibrated import calibrated_values, calibration_file
 from abm.files import read_toml
 from abm.parameters import ParameterValueError, Registry, registry, show
 
-SECTIONS = {"levers": "lever", "uncertainties": "uncertainty", "parameters": "parameter"}
+SECTIONS = {"levers": "lever", "context": "context", "uncertainties": "uncertainty", "parameters": "parameter"}
 TOP_LEVEL = {"name", "description", *SECTIONS}
 MAX_NAME_CHARS = 200  # names become parts of output folder names
 MAX_DESCRIPTION_CHARS = 10_000
@@ -137,7 +140,7 @@ class Scenario:
         lines = [f"name = {_quote(self.name)}", f"description = {_quote(self.description)}", ""]
         for section, kind in SECTIONS.items():
             names = [p.name for p in reg.of_kind(kind)]
-            if kind == "parameter":
+            if kind in ("parameter", "context"):
                 names = [n for n in names if n in self.settings]
             if not names:
                 continue
@@ -184,10 +187,13 @@ def _resolve(
                 raise ScenarioError(f"{calibration_file()}: calibrated parameter '{key}' is not in the registry")
             values[key] = _check(reg, key, value, str(calibration_file()), section=None)
     values.update(settings)
-    if values["policy_start_year"] > values["end_year"]:
+    # a run ending before its policies start is a run of the policies as they were: allowed only
+    # when it sets no lever away from that setting (which it would never reach)
+    changed = [p.name for p in reg.of_kind("lever") if p.name != "policy_start_year" and values[p.name] != p.default]
+    if values["policy_start_year"] > values["end_year"] and changed:
         raise ScenarioError(
             f"{origin}: policy_start_year {values['policy_start_year']:g} is after end_year {values['end_year']:g}; "
-            "a run must reach the year its policies start"
+            f"a run must reach the year its policies start (levers set: {', '.join(changed[:5])})"
         )
     return Scenario(name, description, origin, MappingProxyType(dict(settings)), MappingProxyType(values), calibrated)
 
@@ -203,7 +209,7 @@ def parse_scenario(data: Mapping[str, object], origin: str, calibrated: bool = T
     if unknown:
         problems.append(
             f"{origin}: unknown top-level key(s) {', '.join(show(k, 80) for k in sorted(unknown))}; "
-            "allowed: name, description, [levers], [uncertainties], [parameters]"
+            "allowed: name, description, [levers], [context], [uncertainties], [parameters]"
         )
     name = data.get("name", Path(origin).stem)
     description = data.get("description", "")

@@ -31,7 +31,10 @@ Each year a firm takes up each option with the Bass hazard (``firm_bass_p`` plus
 benefit-cost logit; the boiler fuel is one choice among exclusive alternatives
 (``benefit_cost_choice``). Under ``efficiency_benchmark_control`` a firm of an
 energy-intensive sector above ``benchmark_control_threshold`` reviews a retrofit every
-year instead of waiting for the Bass hazard. Then capacity turns over: in energy-intensive sectors a
+year instead of waiting for the Bass hazard; so do they in the years of energy dual control
+(2016-2020, national context), when such firms were key energy users with energy-saving
+targets. The national subsidy on distributed PV output (to 2020) adds to PV's yearly
+benefit, annualised over the system's life. Then capacity turns over: in energy-intensive sectors a
 share ``backward_exit_rate`` of backward firms (intensity above ``backward_threshold``)
 exits, and a share ``firm_renewal_rate`` of all firms is renewed; new capacity enters
 with the same output, at benchmark intensity when that control is on, and with rooftop PV
@@ -48,7 +51,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from abm.carbon_market import Coverage, coverage, fuel_carbon_cost, sector_coverage_years
-from abm.context import YearContext
+from abm.context import YearContext, at_year
 from abm.decisions import RULES, agent_hurdle_rates, capital_recovery_factor, draw_adoption
 from abm.economy import ENTERPRISE_SECTORS, electricity_intensity_factor
 from abm.energy_system import self_consumed_share
@@ -181,7 +184,7 @@ class Enterprises(mesa.Agent):
         self.roof_kw = self.output_2020 * roof_per_output * v["ci_pv_roof_share"] * v["pv_kw_per_m2"]
         self.energy_intensive = of_sector([v[f"energy_intensive.{s}"] for s in self.sectors]) > 0
         self.hurdle = agent_hurdle_rates(rng, n, v["enterprise_hurdle_rate"], v["hurdle_rate_sigma"])
-        self.has_pv = rng.random(n) < v["enterprise_pv_2020"]
+        self.has_pv = rng.random(n) < at_year(v, "enterprise_pv", int(v["start_year"]))
         self.has_storage = np.zeros(n, dtype=bool)
         self.retrofitted = np.zeros(n, dtype=bool)
         self.electrified = np.zeros(n, dtype=bool)
@@ -379,6 +382,10 @@ class Enterprises(mesa.Agent):
             ratio = np.where(e.electricity > 0, gen / e.electricity, 0.0)
         sc = self._self_consumed(ctx, ratio, self.has_storage)
         pv_benefit = gen * (sc * tariff + (1.0 - sc) * v["pv_export_price"])
+        if inst.national_pv_subsidy_firm > 0:
+            # the national subsidy on all output for its years, annualised over the system's life
+            years_ratio = self._annuity(v["pv_lifetime"]) / self._annuity(v["national_pv_subsidy_years"])
+            pv_benefit = pv_benefit + gen * inst.national_pv_subsidy_firm * years_ratio
         pv_capex = ctx.pv_price * v["ci_pv_price_factor"] - inst.pv_subsidy * mult
         pv_cost = self.roof_kw * (pv_capex * self._annuity(v["pv_lifetime"]) + v["pv_om_cost"])
         p_pv = opportunity("pv") * logit(pv_benefit, pv_cost, v["asc.enterprise_pv"], beta)
@@ -417,8 +424,9 @@ class Enterprises(mesa.Agent):
             * self._annuity(v["efficiency_retrofit_lifetime"])
         )
         retrofit_chance = opportunity("retrofit")
-        if self._lever("efficiency_benchmark_control", ctx) > 0:
-            # firms above the efficiency baseline must review a retrofit every year
+        if self._lever("efficiency_benchmark_control", ctx) > 0 or inst.dual_control:
+            # firms above the efficiency baseline must review a retrofit every year (the plan's
+            # benchmark control, or the key energy users' targets under energy dual control)
             above = self.energy_intensive & (self.intensity > v["benchmark_control_threshold"])
             retrofit_chance = np.where(above, 1.0, retrofit_chance)
         p_retrofit = retrofit_chance * logit(

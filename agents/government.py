@@ -3,18 +3,26 @@
 Before ``policy_start_year`` every lever keeps its 2020 setting (the registry default);
 from then on the scenario's values apply. Some instruments are paths rather than levels:
 
-* carbon price: the path through ``carbon_price_2021`` (2021), ``carbon_price_2030`` and
-  ``carbon_price_2060``, linear between them; zero before 2021, before the policy start
-  (the 2020 setting) and whenever the 2030 price is zero;
+* carbon price (national ETS, context): the path through ``carbon_price_2021`` (2021),
+  ``carbon_price_2030`` and ``carbon_price_2060``, linear between them; zero before 2021
+  and whenever the 2030 price is zero;
 * coal capacity: the 2020 capacity until the year before the policy start, then linear
   to ``(1 - coal_retired_2030)`` of it in 2030 (in the start year itself when the policy
   starts in 2030 or later), then linear to zero in ``coal_exit_year`` (never, if that is
   after the end year);
 * biomass and waste-to-energy capacity: linear to their 2025 levels, flat after;
 * freight shift and shore power: linear from the policy start to their 2030 levels;
-* utility PV, grid storage, public chargers and wind: cumulative yearly additions;
+* utility PV, grid storage, public chargers and wind: cumulative yearly additions after
+  2020; before 2020 utility PV, public chargers, biomass and waste power follow their
+  recorded path (linear from the ``*_2015`` to the ``*_2020`` value) and wind its yearly
+  additions backwards;
 * carbon sinks grow at ``carbon_sink_growth`` from the policy start (at the 2020 setting
   before it).
+
+National and provincial context (registry kind ``context``, :mod:`abm.national`) is in
+force whatever the policy start: the carbon price of the national ETS, the national
+purchase subsidy and tax exemption of new-energy vehicles, the national subsidy on
+distributed PV output and energy dual control.
 
 Subsidies are paid on claims, within the year's budget (``subsidy_budget`` > 0; 0 means
 no limit). When a year's claims exceed its budget they are paid pro rata: every claim
@@ -34,7 +42,8 @@ from collections.abc import Mapping
 import mesa
 import numpy as np
 
-from abm.context import Instruments, SubsidyLedger
+from abm import national
+from abm.context import BASE_YEAR, Instruments, SubsidyLedger, at_year
 from abm.energy_system import anchored_path
 from abm.parameters import registry
 
@@ -65,16 +74,16 @@ class Government(mesa.Agent):
         return anchored_path(year, {start: start_value, max(end_year, start + 1): target})
 
     def _cumulative(self, name: str, year: int) -> float:
-        """Sum of a yearly-addition lever over the years after the base year up to ``year``."""
-        first = int(self.values["start_year"]) + 1
+        """Sum of a yearly-addition lever over the years after the base year (and the start) up to ``year``."""
+        first = max(int(self.values["start_year"]), BASE_YEAR) + 1
         return float(sum(self.lever(name, y) for y in range(first, year + 1)))
 
     def carbon_price(self, year: int) -> float:
-        """Carbon price faced by firms in ``year`` (yuan/tCO2)."""
-        p2030 = self.lever("carbon_price_2030", year)
+        """Carbon price of the national ETS faced by firms in ``year`` (yuan/tCO2); context, not a local lever."""
+        p2030 = self.values["carbon_price_2030"]
         if year < 2021 or p2030 <= 0:
             return 0.0
-        p2060 = self.lever("carbon_price_2060", year)
+        p2060 = self.values["carbon_price_2060"]
         return anchored_path(year, {2021: self.values["carbon_price_2021"], 2030: p2030, 2060: p2060})
 
     def coal_capacity(self, year: int) -> float:
@@ -92,15 +101,19 @@ class Government(mesa.Agent):
 
     def carbon_sink(self, year: int) -> float:
         """Carbon sinks in ``year`` (MtCO2/yr), growing at the rate in force each year."""
-        first = int(self.values["start_year"])
+        first = max(int(self.values["start_year"]), BASE_YEAR)
         growth = np.array([self.lever("carbon_sink_growth", y) for y in range(first + 1, year + 1)]) / 100.0
         return float(self.values["carbon_sink_2020"] * np.prod(1.0 + growth))
+
+    def recorded(self, stem: str, year: int) -> float:
+        """A capacity the government provides, on its recorded path to 2020 (``<stem>_2015`` to ``<stem>_2020``)."""
+        return at_year(self.values, stem, year)
 
     def instruments(self, year: int) -> Instruments:
         """Everything the government has in force in ``year``."""
         v = self.values
         lever = self.lever
-        elapsed = year - int(v["start_year"])
+        elapsed = year - BASE_YEAR
         return Instruments(
             pv_subsidy=lever("pv_subsidy", year),
             storage_subsidy=lever("storage_subsidy", year),
@@ -116,10 +129,10 @@ class Government(mesa.Agent):
             expected_payout_share=self.expected_payout_share(year),
             rooftop_pv_programme=bool(lever("rooftop_pv_programme", year)),
             pv_plus_programme=lever("pv_plus_programme", year),
-            utility_pv_mw=v["utility_pv_2020"] + self._cumulative("utility_pv_additions", year),
+            utility_pv_mw=self.recorded("utility_pv", year) + self._cumulative("utility_pv_additions", year),
             grid_storage_mwh=v["grid_storage_hours"] * self._cumulative("grid_storage_additions", year),
-            biomass_mw=self._ramp("biomass_power_2025", year, 2025, v["biomass_power_2020"]),
-            waste_power_mw=self._ramp("waste_power_2025", year, 2025, v["waste_power_2020"]),
+            biomass_mw=self._ramp("biomass_power_2025", year, 2025, self.recorded("biomass_power", year)),
+            waste_power_mw=self._ramp("waste_power_2025", year, 2025, self.recorded("waste_power", year)),
             wind_mw=v["wind_capacity_2020"] + v["wind_additions"] * elapsed,
             coal_mw=self.coal_capacity(year),
             carbon_price=self.carbon_price(year),
@@ -130,10 +143,16 @@ class Government(mesa.Agent):
             bus_electric_share_new=lever("bus_electric_share_new", year),
             taxi_electric_share_new=lever("taxi_electric_share_new", year),
             truck_electric_share_new=lever("truck_electric_share_new", year),
-            public_chargers=v["public_chargers_2020"] + self._cumulative("public_charger_additions", year),
+            public_chargers=self.recorded("public_chargers", year) + self._cumulative("public_charger_additions", year),
             freight_shift=self._ramp("freight_shift_2030", year, 2030, 0.0),
             shore_power=self._ramp("shore_power_2030", year, 2030, 0.0),
             carbon_sink=self.carbon_sink(year),
+            national_ev_subsidy=national.ev_subsidy(v, year),
+            national_bus_subsidy=national.bus_subsidy(v, year),
+            nev_tax_exemption=national.nev_tax_exemption(v, year),
+            national_pv_subsidy_household=national.pv_subsidy(v, "household", year),
+            national_pv_subsidy_firm=national.pv_subsidy(v, "firm", year),
+            dual_control=national.dual_control(v, year),
         )
 
     def budget(self, year: int) -> float:

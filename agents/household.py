@@ -7,12 +7,13 @@ year every household in the block decides, on the state at the start of the year
 1. car: replace it when it reaches its service life, or buy a first car as ownership
    rises towards its target in the household's county and urban/rural stratum (the
    first cars go to car-less households with probability proportional to income); an electric car is chosen with the benefit-cost logit (fuel savings
-   against the annualised premium net of tax exemption and subsidy), times the chance of
+   against the annualised premium net of the national purchase-tax exemption and purchase
+   subsidy and the city's subsidy), times the chance of
    being able to charge (home charger, or enough public chargers); the savings are the
    running costs of one mid-size car, petrol or electric, from the same energy use per km
    that the accounts count (:func:`car_running_costs`);
 2. rooftop PV: Bass hazard with neighbours' adoption, times the logit on PV's yearly
-   bill savings against its annualised cost. The whole-county (整县) programme runs in the
+   bill savings (plus the national subsidy on output, to 2021) against its annualised cost. The whole-county (整县) programme runs in the
    plan's pilot counties (:data:`PILOT_COUNTIES`): there the developers' roll-out
    multiplies the innovation coefficient, and a household may lease its roof to a
    developer who finances the system at firms' median hurdle rate; it takes the better of
@@ -31,6 +32,7 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
+from abm import national
 from abm.context import YearContext
 from abm.decisions import RULES, capital_recovery_factor, neighbourhood_shares, service_lives
 from abm.energy_system import self_consumed_share
@@ -177,7 +179,11 @@ class HouseholdRules:
 
         # 1. cars: replacement or a first car, then electric or not
         replacing = h.has_car & (h.car_age + 1.0 >= h.car_life)
-        target = np.interp(ctx.year, [2020, 2060], [v["cars_per_household_2020"], v["cars_per_household_2060"]])
+        target = np.interp(
+            ctx.year,
+            [2015, 2020, 2060],
+            [v["cars_per_household_2015"], v["cars_per_household_2020"], v["cars_per_household_2060"]],
+        )
         carless = np.flatnonzero(~h.has_car)
         pull = h.income[carless].astype(np.float64)
         strata = len(self._strata)
@@ -189,13 +195,13 @@ class HouseholdRules:
         chance = np.minimum(needed[stratum] * pull / np.maximum(pull_total[stratum], 1e-9), 1.0)
         first_car = carless[draw("first_car", carless, np.float32) < chance]
         buyers = np.concatenate([np.flatnonzero(replacing), first_car])  # disjoint: owners and car-less
-        tax_share = 1.0 if year <= v["nev_tax_full_until"] else 0.5 if year <= v["nev_tax_half_until"] else 0.0
-        tax = v["nev_tax_exemption"] * tax_share
-        premium = v["ev_price_premium_2020"] * ctx.ev_premium_factor
+        tax = inst.nev_tax_exemption  # national context, as the central purchase subsidy
+        premium = national.ev_sticker_premium_2020(v) * ctx.ev_premium_factor  # before the central subsidy
         fuel_factor = (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
         petrol_running, ev_running = car_running_costs(ctx)
         ev_benefit = v["car_km"] * fuel_factor * (petrol_running - ev_running)
-        ev_cost = (premium - tax - inst.ev_subsidy * mult) * self._annuity(h.hurdle, v["car_lifetime"], buyers)
+        net_premium = premium - tax - inst.national_ev_subsidy - inst.ev_subsidy * mult
+        ev_cost = net_premium * self._annuity(h.hurdle, v["car_lifetime"], buyers)
         charging = np.where(h.home_charging[buyers], 1.0, ctx.public_charging_access)
         p_ev = logit(ev_benefit, ev_cost, v["asc.ev"], beta) * charging
         ev_buyers = buyers[draw("ev_choice", buyers) < p_ev]
@@ -215,6 +221,10 @@ class HouseholdRules:
         sc = self_consumed_share(ctx.self_consumption["residential"], roof_gen / demand.electricity, no_storage)
         pv_benefit = roof_gen * (sc * tariff + (1.0 - sc) * v["pv_export_price"])
         pv_annuity = self._annuity(h.hurdle, v["pv_lifetime"], pv_candidates)
+        if inst.national_pv_subsidy_household > 0:
+            # the national subsidy on all output for its years, annualised over the system's life
+            years = self._annuity(h.hurdle, v["national_pv_subsidy_years"], pv_candidates)
+            pv_benefit = pv_benefit + roof_gen * inst.national_pv_subsidy_household * pv_annuity / years
         if programme:
             # a pilot household may lease its roof: a developer finances the system at firms'
             # median hurdle rate and charges its annuity; the household takes the cheaper of

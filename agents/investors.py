@@ -33,7 +33,7 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-from abm.context import YearContext
+from abm.context import BASE_YEAR, YearContext
 from abm.decisions import RULES, capital_recovery_factor, draw_adoption
 from abm.streams import standard_normal, uniform
 
@@ -48,7 +48,7 @@ class UtilityPVInvestors(mesa.Agent):
         super().__init__(model)
         v = model.values
         rows = np.arange(SITES)
-        start = int(v["start_year"])
+        start = BASE_YEAR  # the sites are the same whatever the start year: developers build from 2021
         spread = v["utility_pv_site_cost_sigma"]
         z = standard_normal(model.seed, "investor.site_cost", start, rows)
         self.cost_factor = np.exp(spread * z - spread**2 / 2)

@@ -8,7 +8,8 @@ Each year the fleet's size follows its activity (buses and taxis with
 freight shifted to rail and water); vehicles retire when they reach their service life
 (the oldest first when the fleet shrinks), and replacements and additions are electric
 with probability ``max(mandate, P)``, ``P`` the benefit-cost logit on energy-cost savings
-against the annualised premium net of the fleet subsidy.
+against the annualised premium net of the national purchase support (context; the 2020
+premium is quoted after the 2020 support, :mod:`abm.national`) and the city's fleet subsidy.
 
 Each fleet's combustion and electric vehicles are the same vehicle class (a 12 m city bus,
 a compact taxi, a heavy truck: the truck fleet counts heavy-truck equivalents), so a
@@ -24,12 +25,14 @@ freight not going by water goes by electrified rail.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import mesa
 import numpy as np
 
-from abm.context import YearContext
+from abm import national
+from abm.context import BASE_YEAR, YearContext, at_year
 from abm.decisions import RULES, capital_recovery_factor, service_lives
 from abm.energy_use import EnergyUse
 from abm.streams import uniform
@@ -79,13 +82,25 @@ class RoadFleet(TransportFleet):
         self.vehicles_2020 = v[f"fleet.{fleet}.vehicles_2020"]
         # real vehicles each simulated vehicle stands for (1 for a fleet of at most 5,000)
         self.weight = max(self.vehicles_2020 / MAX_SIMULATED_VEHICLES, 1.0)
-        n = round(self.vehicles_2020 / self.weight)
+        start = int(v["start_year"])
+        n = round(self.vehicles_2020 / self.weight * self.start_activity(model, start))
         rng = model.rng
-        self.electric = rng.random(n) < v[f"fleet.{fleet}.electric_share_2020"]
+        self.electric = rng.random(n) < at_year(v, f"fleet.{fleet}.electric_share", start)
         self.life = service_lives(rng.random(n), v[f"fleet.{fleet}.lifetime"], v["service_life_spread"])
         self.age = rng.random(n) * self.life
         self.purchases = 0.0  # real vehicles bought this year
         self.electric_purchases = 0.0
+
+    def start_activity(self, model: mesa.Model, start: int) -> float:
+        """Fleet activity in the start year relative to 2020 (1 for a 2020 start), as :meth:`activity_factor`."""
+        v = model.values
+        if self.fleet == "logistics_truck":
+            gdp = model.economy.gdp
+            return (
+                float(gdp[model.economy.index(start)] / gdp[model.economy.index(BASE_YEAR)])
+                ** v["freight_gdp_elasticity"]
+            )
+        return (1.0 + v["passenger_growth"] / 100.0) ** (start - BASE_YEAR)
 
     def _p(self, ctx: YearContext, name: str) -> float:
         return ctx.values[f"fleet.{self.fleet}.{name}"]
@@ -100,6 +115,19 @@ class RoadFleet(TransportFleet):
     def grid_kwh_per_km(self, ctx: YearContext) -> float:
         """Electricity an electric vehicle of the fleet draws from the grid per km, before efficiency gains (kWh/km)."""
         return self._p(ctx, "electric_energy") / ctx.values["charging_efficiency"]
+
+    def national_support(self, values: Mapping[str, float], year: int) -> float:
+        """National purchase subsidy and tax exemption of one electric vehicle of the fleet bought in ``year`` (yuan).
+
+        Buses get the bus subsidy; taxis, compact cars, the car subsidy and the purchase-tax
+        exemption; heavy trucks none (assumption: electric heavy trucks were not in the subsidy
+        catalogue in practice). The fleet's 2020 premium is quoted after the 2020 support.
+        """
+        if self.fleet == "city_bus":
+            return national.bus_subsidy(values, year)
+        if self.fleet == "taxi":
+            return national.ev_subsidy(values, year) + national.nev_tax_exemption(values, year)
+        return 0.0
 
     def activity_factor(self, ctx: YearContext) -> float:
         """Fleet activity relative to 2020."""
@@ -131,7 +159,8 @@ class RoadFleet(TransportFleet):
             )
         )
         premium = (
-            self._p(ctx, "ev_premium_2020") * ctx.ev_premium_factor
+            (self._p(ctx, "ev_premium_2020") + self.national_support(ctx.values, BASE_YEAR)) * ctx.ev_premium_factor
+            - self.national_support(ctx.values, ctx.year)
             - inst.fleet_ev_subsidy * inst.expected_subsidy_multiplier
         )
         cost = premium * capital_recovery_factor(v["fleet_discount_rate"] / 100.0, self._p(ctx, "lifetime"))

@@ -22,6 +22,7 @@ import numpy as np
 
 from abm.context import YearContext
 from abm.energy_system import PV_RATIO_GRID
+from abm.national import ev_sticker_premium_2020
 from abm.population import COUNTIES, HouseholdTable
 from abm.streams import PURPOSES, stream_key, uniform_from_key
 from agents.household import PILOT_COUNTIES
@@ -113,16 +114,13 @@ class NaiveHousehold(mesa.Agent):
             needed, pull = m.first_car_need[self.block]
             buys = draw("first_car") < min(needed * self.income / max(pull, 1e-9), 1.0)
         if buys:
-            year = ctx.year
-            tax_share = 1.0 if year <= v["nev_tax_full_until"] else 0.5 if year <= v["nev_tax_half_until"] else 0.0
-            premium = v["ev_price_premium_2020"] * ctx.ev_premium_factor
+            premium = ev_sticker_premium_2020(v) * ctx.ev_premium_factor
             fuel_factor = (1.0 - v["vehicle_efficiency_gain"] / 100.0) ** ctx.elapsed
             petrol = v["ice_car_energy"] / v["gasoline_kgce_per_litre"] * v["gasoline_price"]
             electric = v["ev_car_energy"] / v["charging_efficiency"] * ctx.tariff(v["car_charging_price"])
             benefit = v["car_km"] * fuel_factor * (petrol - electric)
-            cost = (premium - v["nev_tax_exemption"] * tax_share - inst.ev_subsidy * mult) * _crf(
-                self.hurdle, v["car_lifetime"]
-            )
+            net = premium - inst.nev_tax_exemption - inst.national_ev_subsidy - inst.ev_subsidy * mult
+            cost = net * _crf(self.hurdle, v["car_lifetime"])
             charging = 1.0 if self.home_charging else ctx.public_charging_access
             decisions["buys"] = True
             decisions["ev"] = draw("ev_choice") < _logit(benefit, cost, v["asc.ev"], beta) * charging
@@ -137,6 +135,8 @@ class NaiveHousehold(mesa.Agent):
                 sc = _interp(gen / electricity, m.ratio_grid, m.self_use)
                 benefit = gen * (sc * tariff + (1.0 - sc) * v["pv_export_price"])
                 annuity = _crf(self.hurdle, v["pv_lifetime"])
+                years = _crf(self.hurdle, v["national_pv_subsidy_years"])
+                benefit += gen * inst.national_pv_subsidy_household * annuity / years
                 if pilot:
                     annuity = min(annuity, ctx.enterprise_pv_annuity)
                 cost = self.roof_kw * ((ctx.pv_price - inst.pv_subsidy * mult) * annuity + v["pv_om_cost"])

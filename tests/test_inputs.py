@@ -93,7 +93,7 @@ def test_fractional_end_year_on_the_command_line_is_refused_not_cut():
 def test_registry_with_a_fractional_year_is_refused(tmp_path):
     text = data_path("parameters.csv").read_text(encoding="utf-8")
     bad = text.replace(
-        "start_year,parameter,time,year,2020,2020,2020", "start_year,parameter,time,year,2020.5,2020,2021"
+        "start_year,parameter,time,year,2020,2015,2020", "start_year,parameter,time,year,2020.5,2015,2021"
     )
     assert bad != text
     with pytest.raises(RegistryError, match=r"start_year.*whole numbers"):

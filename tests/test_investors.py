@@ -99,7 +99,7 @@ def utility_mw(m: SuqianModel) -> np.ndarray:
 
 
 def test_without_developers_utility_pv_follows_the_forced_path_exactly():
-    m = run({"utility_pv_investment": 0, "utility_pv_additions": 250})
+    m = run({"utility_pv_investment": 0, "utility_pv_additions": 250, "policy_start_year": 2021})
     first = m.records[0]
     expected = [first.pv_mw["utility"] + 250.0 * (r.year - first.year) for r in m.records]
     assert utility_mw(m) == pytest.approx(expected)

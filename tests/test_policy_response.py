@@ -200,7 +200,9 @@ def test_fleet_mandates_raise_ev_stock(lever):
 def test_full_mandate_makes_every_new_vehicle_electric(fleet, lever):
     """Under a 100 % mandate in force, every vehicle a fleet buys is electric."""
     model = SuqianModel(load_scenario("plan").with_settings({lever: 1.0}), seed=SEED, households=100)
-    for _ in range(4):  # 2020 (base year, no decisions) to 2023
+    for _ in range(4):  # 2020 (base year, no decisions) to 2023, the plan's levers at their 2020 setting
+        model.step()
+    for _ in range(3):  # 2024 to 2026, the mandate in force
         model.step()
         road = next(f for f in model.fleets if f.fleet == fleet)
         assert road.electric_purchases == road.purchases
@@ -237,9 +239,10 @@ def test_coal_capacity_falls_with_retirement(low, more):
 
 
 def test_levers_keep_their_2020_setting_before_the_policy_start():
-    """Before policy_start_year every lever is at its registry default."""
+    """Before policy_start_year every lever is at its registry default; national context is in force throughout."""
     g = government(policy_start_year=2026, ev_subsidy=5000, carbon_price_2030=200)
     assert g.instruments(2025).ev_subsidy == REG["ev_subsidy"].default
     assert g.instruments(2026).ev_subsidy == 5000
-    assert g.carbon_price(2025) == 0.0
+    assert g.carbon_price(2020) == 0.0  # the national ETS opened in 2021
+    assert 0.0 < g.carbon_price(2025) < 200.0
     assert g.carbon_price(2030) == 200.0

@@ -186,9 +186,15 @@ def test_unknown_builtin_lists_the_builtins():
         assert name in str(err.value)
 
 
-def test_policy_start_after_end_year_is_refused(tmp_path):
-    with pytest.raises(ScenarioError, match="policy_start_year"):
-        load_scenario(write(tmp_path, "[levers]\npolicy_start_year = 2035\n[parameters]\nend_year = 2030\n"))
+def test_policy_start_after_end_year_is_refused_when_levers_are_set(tmp_path):
+    text = "[levers]\npolicy_start_year = 2035\nev_subsidy = 1000\n[parameters]\nend_year = 2030\n"
+    with pytest.raises(ScenarioError, match=r"policy_start_year.*ev_subsidy"):
+        load_scenario(write(tmp_path, text))
+
+
+def test_a_run_ending_before_the_policy_start_with_the_levers_as_they_were_is_allowed(tmp_path):
+    scenario = load_scenario(write(tmp_path, "[levers]\npolicy_start_year = 2035\n[parameters]\nend_year = 2030\n"))
+    assert scenario["end_year"] == 2030
 
 
 # with_settings and --set -------------------------------------------------------------
@@ -213,7 +219,7 @@ def test_with_settings_applies_and_records_the_setting():
         ({"ev_subsidy": float("inf")}, "ev_subsidy"),
         ({"rooftop_pv_programme": 0.5}, "switch"),
         ({"gdp_2020": 1.0}, "observed"),
-        ({"policy_start_year": 2035, "end_year": 2030}, "policy_start_year"),
+        ({"policy_start_year": 2035, "end_year": 2030, "ev_subsidy": 1000}, "policy_start_year"),
         ({"ev_subsidy": True}, "ev_subsidy"),
     ],
 )
