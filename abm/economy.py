@@ -235,17 +235,23 @@ def economy_path(values: Mapping[str, float]) -> EconomyPath:
     return EconomyPath(years, gdp, primary, construction, services, industry)
 
 
-def electricity_intensity_factor(values: Mapping[str, float], year: int) -> float:
+def electricity_intensity_factor(values: Mapping[str, float], year: int, sector: str | None = None) -> float:
     """Industrial electricity per unit of output relative to 2020 (factor, 1 in 2020).
 
     ``electricity_intensity_drift_2021_2022`` (%/yr) is compounded over 2021-2022, the
     years it is calibrated on, and ``electricity_intensity_drift`` (%/yr, the long-run
     trend) over the years after 2022 and back from 2020 (a factor below 1 before 2020 when
     it is positive). The drift is the change of electricity use per unit of output that the
-    firms' own choices do not explain (process electrification, digital equipment).
+    firms' own choices do not explain (process electrification, digital equipment). For
+    ``sector`` ``pv_manufacturing`` the sector's own change of electricity per unit of real
+    output (``pv_manufacturing_electricity_intensity_change``, %/yr from 2020, both ways)
+    multiplies it: cell and module lines use less power per watt as they scale up.
     """
     recent = 1.0 + values["electricity_intensity_drift_2021_2022"] / 100.0
     trend = 1.0 + values["electricity_intensity_drift"] / 100.0
     calibrated_years = min(max(year - BASE_YEAR, 0), LAST_DATA_YEAR - BASE_YEAR)
     trend_years = max(year - LAST_DATA_YEAR, 0) + min(year - BASE_YEAR, 0)
-    return float(recent**calibrated_years * trend**trend_years)
+    factor = recent**calibrated_years * trend**trend_years
+    if sector == "pv_manufacturing":
+        factor *= (1.0 + values["pv_manufacturing_electricity_intensity_change"] / 100.0) ** (year - BASE_YEAR)
+    return float(factor)

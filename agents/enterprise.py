@@ -285,7 +285,10 @@ class Enterprises(mesa.Agent):
         fuel_kept = scale * np.where(self.waste_heat, 1.0 - v["waste_heat_recovery_saving"], 1.0)
         coal, gas = self.base["coal"] * fuel_kept, self.base["gas"] * fuel_kept
         oil, heat = self.base["oil"] * fuel_kept, self.base["heat"] * scale
-        electricity = self.base["electricity"] * scale * electricity_intensity_factor(v, ctx.year) ** self.is_industry
+        by_sector = [
+            1.0 if s == "commercial_services" else electricity_intensity_factor(v, ctx.year, s) for s in self.sectors
+        ]
+        electricity = self.base["electricity"] * scale * np.asarray(by_sector)[self.sector]
         low = v["low_temperature_heat_share"]
         moved = np.where(self.electrified, (coal + gas) * low, 0.0)
         kept = np.where(self.electrified, 1.0 - low, 1.0)
