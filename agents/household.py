@@ -117,8 +117,6 @@ class HouseholdRules:
         self.neighbourhood = (ids - self._first_group).astype(np.int32)  # numbered within the block
         self.neighbourhoods = int(self.neighbourhood.max()) + 1 if ids.size else 0
         self._members = np.bincount(self.neighbourhood, minlength=self.neighbourhoods)
-        stratum = table.stratum[rows]
-        self._strata, self.stratum = np.unique(stratum, return_inverse=True)
         pilot_ids = [COUNTIES.index(c) for c in PILOT_COUNTIES]
         self.pilot = np.isin(table.county[rows], pilot_ids)  # households in a whole-county pilot
         pilot_members = np.bincount(self.neighbourhood, weights=self.pilot, minlength=self.neighbourhoods)
@@ -186,12 +184,14 @@ class HouseholdRules:
         )
         carless = np.flatnonzero(~h.has_car)
         pull = h.income[carless].astype(np.float64)
-        strata = len(self._strata)
-        households = np.bincount(self.stratum, minlength=strata)
-        owners = households - np.bincount(self.stratum[carless], minlength=strata)
+        # strata are read every year: households that moved to town count in their urban stratum
+        strata = 2 * len(COUNTIES)
+        all_strata = h.stratum
+        households = np.bincount(all_strata, minlength=strata)
+        owners = households - np.bincount(all_strata[carless], minlength=strata)
         needed = np.maximum(target * households - owners, 0.0)  # first cars wanted in each stratum
-        pull_total = np.bincount(self.stratum[carless], weights=pull, minlength=strata)
-        stratum = self.stratum[carless]
+        pull_total = np.bincount(all_strata[carless], weights=pull, minlength=strata)
+        stratum = all_strata[carless]
         chance = np.minimum(needed[stratum] * pull / np.maximum(pull_total[stratum], 1e-9), 1.0)
         first_car = carless[draw("first_car", carless, np.float32) < chance]
         buyers = np.concatenate([np.flatnonzero(replacing), first_car])  # disjoint: owners and car-less
@@ -325,7 +325,7 @@ class HouseholdBlock(mesa.Agent):
         self.county = county
         self._rules: HouseholdRules | None = None
         weight = table.weight[rows]
-        self._households = float(weight.sum())  # weights never change
+        # household formation rescales every weight by one factor a year, so equal weights stay equal
         self._uniform = bool(weight.size) and bool(np.all(weight == weight[0]))
 
     def decide(self, ctx: YearContext) -> None:
@@ -346,16 +346,20 @@ class HouseholdBlock(mesa.Agent):
 
     @property
     def households(self) -> float:
-        """Real households the block stands for."""
-        return self._households
+        """Real households the block stands for this year."""
+        weight = self.table.weight[self.rows]
+        if self._uniform:
+            return float(weight[0]) * weight.shape[0]
+        return float(weight.sum())
 
     def _share(self, flag: NDArray[np.bool_]) -> float:
         """Weighted share of the block's households for which ``flag`` (one entry per block row) holds, in [0, 1]."""
-        if self._households <= 0:
+        households = self.households
+        if households <= 0:
             return 0.0
         if self._uniform:  # every row stands for as many households: a count does
             return float(np.count_nonzero(flag)) / flag.shape[0]
-        return float(self.table.weight[self.rows][flag].sum()) / self._households
+        return float(self.table.weight[self.rows][flag].sum()) / households
 
     @property
     def ev_share(self) -> float:
