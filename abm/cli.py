@@ -159,10 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
     cal = sub.add_parser(
         "calibrate",
         help="fit the uncertain parameters to the observations (ABC-SMC)",
-        description="Fit the parameters the records can speak to, to Suqian's observed statistics, with\n"
-        "ABC-SMC (pyabc). Writes the weighted posterior, the fit table, time-split scores (fit to\n"
-        "2019, scored on 2020-2022), figures, projections of the baseline and the plan, and\n"
-        "report.md. About 25 minutes on 2 cores; --quick checks the machinery in about 70 s.\n"
+        description="Fit the parameters the records can speak to, to Suqian's observed statistics, on\n"
+        "history runs from 2015: Morris screening of the behavioural parameters, history matching,\n"
+        "then ABC-SMC (pyabc). Writes the weighted posterior, the fit table, time-split scores (fit\n"
+        "to 2020, scored on 2021-2022), the pattern table, figures, projections of the baseline and\n"
+        "the plan, and report.md. --quick checks the machinery in a few minutes on 2 cores.\n"
         "With --adopt the result becomes the calibration every scenario uses.",
         epilog="examples:\n"
         "  suqian-abm calibrate --out runs/calibration --quick\n"
@@ -174,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument(
         "--quick",
         action="store_true",
-        help="a small budget (40 particles, 3 generations) that checks the machinery: about 70 s on 2 cores, longer when they are busy",
+        help="a small budget (40 particles, 3 generations) that checks the machinery: about 2.5 minutes on 2 cores, longer when they are busy",
     )
     cal.add_argument("--workers", type=_positive_int, default=None, help="processes (default: all cores)")
     cal.add_argument("--scheduler", default=None, help="address of a Dask scheduler to run simulations on")
