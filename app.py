@@ -72,8 +72,9 @@ CONTROL_NAMES = [p.name for p in CONTROLS]
 BASELINE = "baseline"
 PLAN = "plan"
 DEFAULT_PRESET = PLAN
+HISTORY = "history"  # the recorded years for modellers (`suqian-abm validate`): no projection to judge
 PRESETS = [name for name in (BASELINE, PLAN) if name in builtin_names()] + [
-    name for name in builtin_names() if name not in (BASELINE, PLAN)
+    name for name in builtin_names() if name not in (BASELINE, PLAN, HISTORY)
 ]  # least to most ambitious
 OPEN_GROUP = "subsidies"  # the panel open when the app starts: the incentives
 

@@ -103,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="override a lever, uncertainty or parameter (repeatable)",
+        help="override a lever, national context value, uncertainty or parameter (repeatable)",
     )
     run.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
     run.add_argument(
@@ -221,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
         "per member.",
         epilog="examples:\n"
         "  suqian-abm effects --scenario plan --members 4 --households 2000 --workers 2 --out runs/plan-effects\n"
-        "  suqian-abm effects --scenario plan --members 20 --levers ev_subsidy,carbon_price_2030 --out runs/ev-carbon\n"
+        "  suqian-abm effects --scenario plan --members 20 --levers ev_subsidy,local_carbon_scheme --out runs/ev-carbon\n"
         "  suqian-abm effects --scenario accelerated --members 4 --end-year 2035 --out runs/acc-effects",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FormatStrFormatter, ScalarFormatter
 
 from abm.figures import draw_peak_years, peak_year_shares, save
+from calibration.simulate import HISTORY_SCENARIO
 
 if TYPE_CHECKING:
     from calibration.workflow import Calibration
@@ -124,7 +125,11 @@ def _table(frame: pd.DataFrame, digits: int = 3) -> str:
 
     def cell(v: object) -> str:
         if isinstance(v, float):
-            return "" if np.isnan(v) else f"{v:.{digits}g}"
+            if np.isnan(v):
+                return ""
+            if v.is_integer() and 1000 <= abs(v) < 1e5:  # years and counts in full, not 2.03e+03
+                return f"{v:.0f}"
+            return f"{v:.{digits}g}"
         return str(v)
 
     lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
@@ -234,7 +239,7 @@ def write_report(
     text = f"""# Calibration report
 
 Command: `{s.command}`
-Created {cal.created}; observations up to {cal.data_cutoff}; history runs of the baseline with
+Created {cal.created}; observations up to {cal.data_cutoff}; history runs of the `{HISTORY_SCENARIO}` scenario with
 {s.households:,} household agents; ABC-SMC with {s.budget.population_size} particles on {cal.fit.sampler},
 {len(cal.fit.generations)} generations, {cal.fit.simulations:,} simulations, {cal.fit.seconds:.0f} s
 (time-split fit: {len(cal.split_fit.generations)} generations, {cal.split_fit.simulations:,} simulations,

@@ -46,7 +46,7 @@ from calibration.history_matching import HistoryMatch, history_match
 from calibration.mapping import Comparison, compare, comparisons, load_map, normalised_error
 from calibration.observed import load_observed
 from calibration.screening import Screening, screen
-from calibration.simulate import history_scenario, simulate
+from calibration.simulate import HISTORY_SCENARIO, history_scenario, simulate
 from experiments.posterior_predictive import Projection, project
 from experiments.runner import children_ignore_ctrl_c
 
@@ -250,7 +250,7 @@ def calibration_toml(cal: Calibration) -> str:
         "command": s.command,
         "method": "Morris screening, history matching (cutoff 3), then ABC-SMC (pyabc) with uniform priors "
         "over the non-implausible box of the registry ranges",
-        "history_scenario": "baseline",
+        "history_scenario": HISTORY_SCENARIO,
         "households": s.households,
         "population_size": s.budget.population_size,
         "generations": len(cal.fit.generations),
