@@ -127,7 +127,7 @@ def _table(frame: pd.DataFrame, digits: int = 3) -> str:
         if isinstance(v, float):
             if np.isnan(v):
                 return ""
-            if v.is_integer() and 1000 <= abs(v) < 1e5:  # years and counts in full, not 2.03e+03
+            if 1000 <= abs(v) < 1e5:  # years and counts in full, not 2.03e+03
                 return f"{v:.0f}"
             return f"{v:.{digits}g}"
         return str(v)
