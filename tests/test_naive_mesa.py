@@ -43,4 +43,5 @@ def test_adoption_curves_agree_within_sampling_noise():
             assert abs(vectorised[key] - one_each[key]) <= tolerance, (
                 f"{year} {key}: vectorised {vectorised[key]:.4f}, one agent each {one_each[key]:.4f}"
             )
-    assert vectorised["ev_share_of_cars"] > 0.1 and vectorised["pv_share_of_roofs"] > 0.05
+    # enough adopters by 2030 for the comparison to mean something (the calibrated EV constant gives about 5 %)
+    assert vectorised["ev_share_of_cars"] > 0.03 and vectorised["pv_share_of_roofs"] > 0.05

@@ -111,7 +111,8 @@ OTHER_LEVERS = [
     ("efficiency_retrofit_subsidy", "enterprise_efficiency_retrofit_share", "other_industry", 2030),
     ("recycling_incentive", "solid_waste_use", "total", 2035),
     ("new_roof_pv_mandate", "rooftop_pv_coverage_new", "total", 2030),
-    ("public_charger_additions", "ev_share_of_private_cars", "transport", 2035),
+    # chargers bind once electric cars spread beyond the homes that can charge (about 2040 with the calibration)
+    ("public_charger_additions", "ev_share_of_private_cars", "transport", 2045),
     ("utility_pv_additions", "pv_capacity", "total", 2030),
     ("grid_storage_additions", "storage_capacity", "total", 2030),
 ]
