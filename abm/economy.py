@@ -45,6 +45,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from abm.context import BASE_YEAR  # anchor of every level and of prices
+
 INDUSTRY_SECTORS = (
     "textiles_chemical_fibre",
     "pv_manufacturing",
@@ -55,7 +57,6 @@ INDUSTRY_SECTORS = (
     "other_industry",
 )
 ENTERPRISE_SECTORS = (*INDUSTRY_SECTORS, "commercial_services")
-BASE_YEAR = 2020  # anchor of every level and of prices
 FIRST_HISTORY_YEAR = 2015  # first year the path is set from observations
 LAST_DATA_YEAR = 2022  # last year with observed growth
 
