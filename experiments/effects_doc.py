@@ -2,10 +2,12 @@
 
 The document's prose is written by hand; the blocks between ``<!-- generated: NAME -->``
 and ``<!-- end: NAME -->`` are rendered from ``effects.csv`` and ``wedges.csv`` of the
-shipped run (``docs/effects/``) and must not be edited::
+shipped run (``docs/effects/``) and must not be edited. The same run's tables are shipped
+with the package (``abm/data/effects/``, read by :mod:`abm.lever_guide`); this command copies
+them there, so the two never diverge::
 
-    python -m experiments.effects_doc            # rewrite the blocks in place
-    python -m experiments.effects_doc --check    # exit 1 when a block is stale
+    python -m experiments.effects_doc            # rewrite the blocks in place, copy the tables
+    python -m experiments.effects_doc --check    # exit 1 when a block or a copy is stale
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from experiments.effects import markdown_table, markdown_wedges
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "policy_effects.md"
 RUN = ROOT / "docs" / "effects"
+PACKAGED = ROOT / "abm" / "data" / "effects"  # the copy shipped as package data
+TABLES = ("plan_effects.csv", "plan_wedges.csv")
 BLOCK = re.compile(r"(<!-- generated: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- end: (?P=name) -->)", re.S)
 
 
@@ -49,6 +53,22 @@ def refreshed(text: str, rendered: dict[str, str]) -> str:
     return BLOCK.sub(replace, text)
 
 
+def stale_copies(run: Path = RUN, packaged: Path = PACKAGED) -> list[str]:
+    """The tables of ``run`` whose copy in ``packaged`` is missing or differs."""
+    return [
+        name
+        for name in TABLES
+        if not (packaged / name).is_file() or (packaged / name).read_bytes() != (run / name).read_bytes()
+    ]
+
+
+def copy_tables(run: Path = RUN, packaged: Path = PACKAGED) -> None:
+    """Copy the run's effects and wedges tables to the package data, byte for byte."""
+    packaged.mkdir(parents=True, exist_ok=True)
+    for name in TABLES:
+        (packaged / name).write_bytes((run / name).read_bytes())
+
+
 def main(argv: list[str] | None = None) -> int:
     """Rewrite the document's generated blocks, or with ``--check`` only say whether they are current."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -57,11 +77,17 @@ def main(argv: list[str] | None = None) -> int:
     text = DOC.read_text(encoding="utf-8")
     new = refreshed(text, blocks())
     if args.check:
+        stale = stale_copies()
         if new != text:
             print(f"{DOC}: generated blocks are stale; run python -m experiments.effects_doc", file=sys.stderr)
-            return 1
-        return 0
+        if stale:
+            print(
+                f"{PACKAGED}: {', '.join(stale)} differ from {RUN}; run python -m experiments.effects_doc",
+                file=sys.stderr,
+            )
+        return 1 if new != text or stale else 0
     DOC.write_text(new, encoding="utf-8")
+    copy_tables()
     return 0
 
 
