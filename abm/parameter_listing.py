@@ -153,6 +153,23 @@ def channel_table(parameters: Iterable[Parameter]) -> str:
     return "\n".join(lines)
 
 
+def plan_clause_table(parameters: Iterable[Parameter]) -> str:
+    """Where each lever among ``parameters`` comes from in the plan (``abm/data/plan_clauses.csv``), as markdown.
+
+    Columns: lever, the plan's section, the lever's relation to the plan (quantified, named,
+    context, none) and the plan's sentence in English (blank when the plan says nothing).
+    """
+    from abm.lever_guide import plan_clauses  # it reads the registry through abm.parameters
+
+    clauses = plan_clauses()
+    lines = ["| lever | section | relation | the plan's sentence (English) |", "|---|---|---|---|"]
+    for p in parameters:
+        if p.kind == "lever":
+            c = clauses[p.name]
+            lines.append(f"| `{p.name}` | {c.section} | {c.relation} | {c.sentence_en.replace('|', '/')} |")
+    return "\n".join(lines)
+
+
 def context_table(parameters: Iterable[Parameter]) -> str:
     """The national and provincial context among ``parameters`` (kind ``context``), apart from the levers, as markdown.
 

@@ -214,3 +214,14 @@ def test_effects_doc_copies_the_tables_and_flags_a_stale_copy(tmp_path):
     assert stale_copies(run, packaged) == []
     (packaged / TABLES[0]).write_text("lever\n", encoding="utf-8")
     assert stale_copies(run, packaged) == [TABLES[0]]
+
+
+def test_docs_parameters_lists_where_each_lever_comes_from():
+    from abm.parameter_listing import plan_clause_table
+
+    table = plan_clause_table(registry().values())
+    assert len(table.splitlines()) == 2 + len(LEVERS)
+    text = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
+    assert table in text, (
+        "docs/parameters.md is stale: regenerate its plan table (abm.parameter_listing.plan_clause_table)"
+    )
