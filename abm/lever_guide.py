@@ -70,9 +70,10 @@ class PlanClause:
 class MeasuredEffect:
     """One row of the effects table: the lever moved ``start`` -> ``end`` with every other setting as in the plan.
 
-    CO2 deltas are in MtCO2 in 2030 (with net imported electricity), mean and 5-95 % band over
-    members; ``fiscal_cost`` is subsidies paid 2021 to the run's end, 100 million yuan;
-    ``yuan_per_tonne`` is NaN where nothing is avoided.
+    CO2 deltas are in MtCO2 (with net imported electricity), mean and 5-95 % band over members:
+    in 2030, and summed over 2021-2035 (it sees levers that act after 2030; NaN when the run
+    stopped earlier); ``fiscal_cost`` is subsidies paid 2021 to the run's end, 100 million
+    yuan; ``yuan_per_tonne`` is NaN where nothing is avoided.
     """
 
     comparison: str
@@ -81,6 +82,9 @@ class MeasuredEffect:
     delta_co2_2030_mt: float
     delta_co2_2030_mt_q05: float
     delta_co2_2030_mt_q95: float
+    delta_cumulative_2035_mt: float
+    delta_cumulative_2035_mt_q05: float
+    delta_cumulative_2035_mt_q95: float
     fiscal_cost: float
     yuan_per_tonne: float
     sign_ok: bool | None
@@ -238,24 +242,32 @@ def _number(value: object) -> float:
     return number
 
 
-def measured_effects(name: str) -> dict[str, MeasuredEffect]:
-    """The measured effect rows of lever ``name`` by comparison (empty for a parameter not in the table)."""
-    table = _effects()
-    result: dict[str, MeasuredEffect] = {}
-    for row in table[table["lever"] == name].to_dict("records"):
+@lru_cache(maxsize=1)
+def _effects_by_lever() -> dict[str, dict[str, MeasuredEffect]]:
+    result: dict[str, dict[str, MeasuredEffect]] = {}
+    for row in _effects().to_dict("records"):
         sign_ok = row.get("sign_ok")
-        result[str(row["comparison"])] = MeasuredEffect(
+        effect = MeasuredEffect(
             comparison=str(row["comparison"]),
             start=_number(row["from"]),
             end=_number(row["to"]),
             delta_co2_2030_mt=_number(row["delta_co2_2030_mt"]),
             delta_co2_2030_mt_q05=_number(row["delta_co2_2030_mt_q05"]),
             delta_co2_2030_mt_q95=_number(row["delta_co2_2030_mt_q95"]),
+            delta_cumulative_2035_mt=_number(row.get("delta_cumulative_2021_2035_mt")),
+            delta_cumulative_2035_mt_q05=_number(row.get("delta_cumulative_2021_2035_mt_q05")),
+            delta_cumulative_2035_mt_q95=_number(row.get("delta_cumulative_2021_2035_mt_q95")),
             fiscal_cost=_number(row["delta_fiscal_cost"]),
             yuan_per_tonne=_number(row["yuan_per_tonne_avoided"]),
             sign_ok=None if sign_ok is None or (isinstance(sign_ok, float) and math.isnan(sign_ok)) else bool(sign_ok),
         )
+        result.setdefault(str(row["lever"]), {})[effect.comparison] = effect
     return result
+
+
+def measured_effects(name: str) -> dict[str, MeasuredEffect]:
+    """The measured effect rows of lever ``name`` by comparison (empty for a parameter not in the table)."""
+    return dict(_effects_by_lever().get(name, {}))
 
 
 def lever_guide(name: str, lang: str = "en") -> LeverGuide:

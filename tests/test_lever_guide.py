@@ -225,3 +225,20 @@ def test_docs_parameters_lists_where_each_lever_comes_from():
     assert table in text, (
         "docs/parameters.md is stale: regenerate its plan table (abm.parameter_listing.plan_clause_table)"
     )
+
+
+def test_search_in_chinese_ranks_chinese_label_hits_first():
+    assert search_levers("岸电", lang="zh") == ["shore_power_2030"]
+    found = search_levers("光伏", lang="zh")
+    assert {"pv_subsidy", "rooftop_pv_programme", "pv_plus_programme", "new_roof_pv_mandate"} <= set(found)
+
+
+def test_a_guides_measured_effect_is_the_effects_tables_row():
+    table = effects_table().set_index(["lever", "comparison"])
+    for name in ("pv_subsidy", "coal_exit_year", "new_building_saving"):
+        for comparison, effect in lever_guide(name).effects.items():
+            row = table.loc[(name, comparison)]
+            assert effect.delta_co2_2030_mt == pytest.approx(row["delta_co2_2030_mt"])
+            assert effect.delta_co2_2030_mt_q05 <= effect.delta_co2_2030_mt <= effect.delta_co2_2030_mt_q95
+            assert effect.delta_cumulative_2035_mt == pytest.approx(row["delta_cumulative_2021_2035_mt"])
+            assert effect.fiscal_cost == pytest.approx(row["delta_fiscal_cost"])
