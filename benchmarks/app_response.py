@@ -36,9 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from app_browser import CHART, WAIT_MS, Session, app_server, find_chromium, launch, missing_chromium, press
 
-import app
 from abm.parameters import registry
 from abm.run import run
+from webapp import catalogue, numbers, runs, state
 
 SLIDERS = ("pv_subsidy", "storage_subsidy", "ev_subsidy")  # moved in this order, each up to its maximum
 PAGE_UP = "PageUp"
@@ -48,14 +48,14 @@ PAGE_DOWN = "PageDown"
 def page_jump(name: str) -> float:
     """How far Page Up moves slider ``name`` (Vuetify: a tenth of the range, or ten steps on short sliders)."""
     p = registry()[name]
-    step = app.slider_step(p)
+    step = numbers.slider_step(p)
     steps = round((p.high - p.low) / step)
     return step * (steps / 10 if steps > 100 else 10)
 
 
-def slider_path(steps: int, start: app.Settings) -> list[tuple[str, app.Settings]]:
+def slider_path(steps: int, start: state.Settings) -> list[tuple[str, state.Settings]]:
     """The slider moved at each of ``steps`` Page Up presses and the settings after it."""
-    path: list[tuple[str, app.Settings]] = []
+    path: list[tuple[str, state.Settings]] = []
     settings = start
     for name in SLIDERS:
         high = registry()[name].high
@@ -71,13 +71,13 @@ def slider_path(steps: int, start: app.Settings) -> list[tuple[str, app.Settings
 
 def shown_settings(session: Session) -> dict[str, float]:
     """The overrides in the page's address."""
-    settings, problems = app.parse_query(urllib.parse.urlsplit(session.page.url).query)
+    settings, problems = state.parse_query(urllib.parse.urlsplit(session.page.url).query)
     if problems:
         raise RuntimeError(f"the page's address has problems: {problems}")
     return dict(settings.overrides)
 
 
-def same(shown: dict[str, float], expected: app.Settings) -> bool:
+def same(shown: dict[str, float], expected: state.Settings) -> bool:
     want = dict(expected.overrides)
     return shown.keys() == want.keys() and all(math.isclose(shown[k], want[k], abs_tol=1e-9) for k in want)
 
@@ -97,13 +97,13 @@ def page_load_seconds(browser, url: str) -> float:
         context.close()
 
 
-def model_run_seconds(path: list[tuple[str, app.Settings]]) -> list[float]:
+def model_run_seconds(path: list[tuple[str, state.Settings]]) -> list[float]:
     """Seconds of the model run of each settings in ``path``, in this process, as the app runs them."""
-    run(app.Settings().scenario(), seed=app.SEED, households=app.HOUSEHOLDS)  # warm-up: caches, lazy imports
+    run(state.Settings().scenario(), seed=runs.SEED, households=runs.HOUSEHOLDS)  # warm-up: caches, lazy imports
     seconds = []
     for _, settings in path:
         started = time.perf_counter()
-        run(settings.scenario(), seed=app.SEED, households=app.HOUSEHOLDS)
+        run(settings.scenario(), seed=runs.SEED, households=runs.HOUSEHOLDS)
         seconds.append(time.perf_counter() - started)
     return seconds
 
@@ -123,7 +123,7 @@ def main() -> None:
     chromium = find_chromium()
     if chromium is None:
         raise SystemExit(f"no browser: {missing_chromium()}")
-    start = app.Settings(app.DEFAULT_PRESET, (), "en")
+    start = state.Settings(catalogue.DEFAULT_PRESET, (), "en")
     path = slider_path(args.steps, start)
 
     from playwright.sync_api import sync_playwright

@@ -35,13 +35,16 @@ from app_browser import (
 )
 from helpers import HOUSEHOLDS
 
-import app
 from abm.cli import main
+from abm.figures import SECTOR_LABELS
 from abm.parameters import data_path, registry
 from abm.run import run
 from abm.scenario import load_scenario
 from abm.scorecard import TARGET_MAP
 from experiments.ensemble import run_ensemble
+from webapp import catalogue, numbers, runs, state
+from webapp import text as app_text
+from webapp.components import scorecard
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 ANIMATION_MS = 400  # charts draw their lines in 250 ms
@@ -61,66 +64,67 @@ def test_app_command_help(capsys):
 
 def test_text_file_covers_the_app():
     """Every word the app looks up exists in every language, with labels for every control, target and sector."""
-    with data_path(app.TEXT_FILE).open(newline="", encoding="utf-8") as handle:
+    with data_path(app_text.TEXT_FILE).open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     keys = [row["key"] for row in rows]
     assert len(keys) == len(set(keys)), "duplicate keys in app_text.csv"
-    table = app.text_table()
-    assert set(app.LANGUAGES) == {"en", "zh"}
+    table = app_text.text_table()
+    assert set(app_text.LANGUAGES) == {"en", "zh"}
     prefixes = {key.split(".")[0] for key in keys}
-    literals = re.findall(r'"([a-z_]+\.[A-Za-z0-9_ /%.]+)"', Path(app.__file__).read_text("utf-8"))
+    sources = sorted(Path(app_text.__file__).parent.rglob("*.py"))
+    literals = [k for f in sources for k in re.findall(r'"([a-z_]+\.[A-Za-z0-9_ /%.]+)"', f.read_text("utf-8"))]
     used = {k for k in literals if k.split(".")[0] in prefixes} | {"footer"}
-    used |= {f"param.{p.name}" for p in app.CONTROLS} | {f"hint.{p.name}" for p in app.CONTROLS}
-    used |= {f"group.{p.group}" for p in app.CONTROLS} | {f"preset.{name}" for name in app.PRESETS}
-    used |= {f"target.{tid}" for tid in TARGET_MAP} | {f"tab.{name}" for name in app.TABS}
-    used |= {f"unit.{p.unit}" for p in app.CONTROLS if p.unit != app.SWITCH}
-    used |= {f"sector.{name}" for name in app.SECTOR_LABELS}
+    used |= {f"param.{p.name}" for p in catalogue.CONTROLS} | {f"hint.{p.name}" for p in catalogue.CONTROLS}
+    used |= {f"group.{p.group}" for p in catalogue.CONTROLS} | {f"preset.{name}" for name in catalogue.PRESETS}
+    used |= {f"target.{tid}" for tid in TARGET_MAP} | {f"tab.{name}" for name in catalogue.TABS}
+    used |= {f"unit.{p.unit}" for p in catalogue.CONTROLS if p.unit != catalogue.SWITCH}
+    used |= {f"sector.{name}" for name in SECTOR_LABELS}
     missing_zh = sorted(k for k in used if not table["zh"].get(k))
     assert not missing_zh, f"no Chinese text for {missing_zh}"
     fallback = {k for k in used if k.startswith(("hint.", "sector."))}  # English from the registry / figures
     missing_en = sorted(k for k in used - fallback if not table["en"].get(k))
     assert not missing_en, f"no English text for {missing_en}"
-    assert app.Words("en").hint("ev_subsidy") == registry()["ev_subsidy"].description
+    assert app_text.Words("en").hint("ev_subsidy") == registry()["ev_subsidy"].description
 
 
 def test_link_settings_are_validated():
     """A link's values go through Scenario.with_settings: bad ones are dropped with a message, good ones kept."""
-    settings, problems = app.parse_query(
+    settings, problems = state.parse_query(
         "preset=../../etc/x.toml&ev_subsidy=3000&storage_subsidy=99999&car_km=3&bogus=1&pv_subsidy=nan&lang=xx"
     )
-    assert settings.preset == app.DEFAULT_PRESET
+    assert settings.preset == catalogue.DEFAULT_PRESET
     assert dict(settings.overrides) == {"ev_subsidy": 3000.0}
-    assert settings.lang == app.FALLBACK_LANG
+    assert settings.lang == app_text.FALLBACK_LANG
     text = " ".join(problems)
     for word in ("preset", "storage_subsidy", "car_km", "bogus", "pv_subsidy", "language"):
         assert word in text
-    again, none = app.parse_query(settings.query())
+    again, none = state.parse_query(settings.query())
     assert again == settings and none == []
     # a value equal to the preset's is not an override; links stay short
     plan_value = load_scenario("plan").values["storage_discharge_incentive"]
-    assert app.parse_query(f"preset=plan&storage_discharge_incentive={plan_value}")[0].overrides == ()
-    assert app.default_language("zh-CN,zh;q=0.9,en;q=0.8") == "zh"
-    assert app.default_language("fr-FR") == "en"
+    assert state.parse_query(f"preset=plan&storage_discharge_incentive={plan_value}")[0].overrides == ()
+    assert app_text.default_language("zh-CN,zh;q=0.9,en;q=0.8") == "zh"
+    assert app_text.default_language("fr-FR") == "en"
 
 
 def test_slider_steps_hold_every_preset_value():
     """Each slider's step puts the registry default and every preset's value on the slider."""
-    for p in app.CONTROLS:
-        if p.unit == app.SWITCH:
+    for p in catalogue.CONTROLS:
+        if p.unit == catalogue.SWITCH:
             continue
-        step = app.slider_step(p)
-        assert 0 < step <= (p.high - p.low) / app.SLIDER_POSITIONS or p.unit == "year"
-        for name in app.PRESETS:
-            offset = (app.preset_scenario(name).values[p.name] - p.low) / step
+        step = numbers.slider_step(p)
+        assert 0 < step <= (p.high - p.low) / numbers.SLIDER_POSITIONS or p.unit == "year"
+        for name in catalogue.PRESETS:
+            offset = (state.preset_scenario(name).values[p.name] - p.low) / step
             assert abs(offset - round(offset)) < 1e-6, (p.name, name)
 
 
 def test_ensemble_is_the_experiments_ensemble():
     """The app's ensemble, run member by member for its progress bar, equals run_ensemble."""
-    settings = app.Settings("plan", (), "en")
-    states = list(app.ensemble_steps(settings, 2, households=HOUSEHOLDS))
+    settings = state.Settings("plan", (), "en")
+    states = list(runs.ensemble_steps(settings, 2, households=HOUSEHOLDS))
     assert [s.done for s in states] == [0, 1, 2]
-    reference = run_ensemble(settings.scenario(), 2, root_seed=app.ENSEMBLE_ROOT_SEED, households=HOUSEHOLDS)
+    reference = run_ensemble(settings.scenario(), 2, root_seed=runs.ENSEMBLE_ROOT_SEED, households=HOUSEHOLDS)
     pd.testing.assert_frame_equal(states[-1].ensemble.peaks, reference.peaks)
     pd.testing.assert_frame_equal(states[-1].ensemble.trajectories, reference.trajectories)
 
@@ -250,8 +254,8 @@ def test_slider_changes_chart_and_scorecard(server, sessions):
 )
 def test_a_targets_verdict_says_whether_it_was_reached_and_lost_or_met_late(met, status, text):
     """A target reached and then lost, or met only after its year, is not shown as a bare "missed"."""
-    words = app.Words("en")
-    assert words(app.status_text_key(pd.Series({"met": met, "status": status}))) == text
+    words = app_text.Words("en")
+    assert words(scorecard.status_text_key(pd.Series({"met": met, "status": status}))) == text
 
 
 def test_the_scorecard_shows_each_targets_verdict(server, sessions):
@@ -307,7 +311,7 @@ def test_downloads(server, sessions, tmp_path):
     scenario = load_scenario(toml_path)
     assert scenario.levers() == load_scenario("plan").with_settings({"ev_subsidy": 5000}).levers()
     assert tomllib.loads(toml_path.read_text(encoding="utf-8"))["levers"]["ev_subsidy"] == 5000.0
-    expected = run(scenario, seed=app.SEED, households=app.HOUSEHOLDS).trajectory
+    expected = run(scenario, seed=runs.SEED, households=runs.HOUSEHOLDS).trajectory
     downloaded = pd.read_csv(csv_path)
     assert list(downloaded.columns) == list(expected.columns) and len(downloaded) == len(expected)
     assert downloaded["value"].to_numpy() == pytest.approx(expected["value"].to_numpy(), rel=1e-9, abs=1e-12)

@@ -1,0 +1,46 @@
+"""Solara's ECharts widget with its option watcher guarded until the chart exists.
+
+Upstream problem: solara's ``echarts.vue`` (1.58 installed; unchanged up to solara 1.61) sets
+``this.chart`` only once ECharts has loaded after mount, but its ``option`` watcher calls
+``this.chart.setOption`` unconditionally, a TypeError in the browser when an option arrives in
+between. Solara offers no option for this, so the template is patched here.
+"""
+
+from __future__ import annotations
+
+import inspect
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from solara.components.echarts import EchartsWidget
+
+_ECHARTS_WATCH = "      this.chart.setOption(this.option, true);\n    },"
+_ECHARTS_GUARDED = "      if (this.chart) this.chart.setOption(this.option, true);\n    },"
+
+
+@lru_cache(maxsize=1)
+def _guarded_echarts_template() -> str:
+    """Solara's ECharts template, with its option watcher waiting for the chart to exist.
+
+    The widget loads ECharts asynchronously after it is mounted; a new option that arrives
+    in between (a language switch redraws every chart at once) made the watcher call
+    ``setOption`` on a chart not yet created, a TypeError in the browser. With the guard the
+    option is simply kept: the chart draws the latest option when it is created.
+    """
+    text = Path(inspect.getfile(EchartsWidget)).with_name("echarts.vue").read_text(encoding="utf-8")
+    if _ECHARTS_WATCH not in text:
+        raise RuntimeError(
+            "Solara's echarts.vue has changed: review the option watcher guard in webapp/components/echarts.py"
+        )
+    return text.replace(_ECHARTS_WATCH, _ECHARTS_GUARDED, 1)
+
+
+class GuardedEchartsWidget(EchartsWidget):
+    """Solara's ECharts widget with the guard of :func:`_guarded_echarts_template`."""
+
+    template_file = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.template = _guarded_echarts_template()
+        super().__init__(*args, **kwargs)
