@@ -61,7 +61,9 @@ def shipped_posterior() -> pd.DataFrame:
     return read_posterior(posterior_file())
 
 
-def app_members(n: int = APP_MEMBERS, root_seed: int = ROOT_SEED, posterior: pd.DataFrame | None = None) -> list[Member]:
+def app_members(
+    n: int = APP_MEMBERS, root_seed: int = ROOT_SEED, posterior: pd.DataFrame | None = None
+) -> list[Member]:
     """The first ``n`` members: seeds of ``member_seeds(root_seed, n)``, draws of :func:`posterior_draws`."""
     sample = shipped_posterior() if posterior is None else posterior
     seeds = member_seeds(root_seed, n)
