@@ -452,7 +452,9 @@ def band_of(layout: Layout, members: np.ndarray, by: int = PEAK_BY) -> Band:
     q05, q95 = np.quantile(members, [0.05, 0.95], axis=0)
     head = members[:, layout.column(HEADLINE)]
     value = probability_of_peak(head, list(layout.years), by=by)
-    return Band(layout, members.mean(axis=0, dtype=np.float64), q05, q95, PeakProbability(value, len(members), by, INCLUDES))
+    return Band(
+        layout, members.mean(axis=0, dtype=np.float64), q05, q95, PeakProbability(value, len(members), by, INCLUDES)
+    )
 
 
 def mean_peak_year(layout: Layout, band: Band) -> float:
