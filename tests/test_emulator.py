@@ -30,36 +30,48 @@ CONTROLS = ["policy_start_year", "ev_subsidy", "gdp_growth_2030", "rooftop_pv_pr
 
 @pytest.fixture(scope="module")
 def tiny() -> Emulator:
-    """Three members, two trained, the plan preset only, a few controls, runs to 2035."""
+    """Three members, two trained, both presets, a few controls, runs to 2035."""
     return train(
-        ("plan",), members=3, trained=2, households=HOUSEHOLDS, settings=SETTINGS, only=CONTROLS, progress=False
+        ("baseline", "plan"),
+        members=3,
+        trained=2,
+        households=HOUSEHOLDS,
+        settings=SETTINGS,
+        only=CONTROLS,
+        progress=False,
     )
 
 
-def _exact(emulator: Emulator, member: int, overrides: dict[str, float]) -> np.ndarray:
+def _exact(emulator: Emulator, member: int, overrides: dict[str, float], preset: str = "plan") -> np.ndarray:
     crew = app_members(3)
-    result = run_member("plan", crew[member], HOUSEHOLDS, {**SETTINGS, **overrides})
+    result = run_member(preset, crew[member], HOUSEHOLDS, {**SETTINGS, **overrides})
     return emulator.layout.array(result.trajectory)
 
 
-def test_exact_at_the_preset(tiny: Emulator) -> None:
-    predicted = tiny.predict("plan", {})
+@pytest.mark.parametrize("preset", ["baseline", "plan"])
+def test_exact_at_the_preset(tiny: Emulator, preset: str) -> None:
+    predicted = tiny.predict(preset, {})
     assert predicted.shape[0] == 3
-    np.testing.assert_allclose(predicted[1], _exact(tiny, 1, {}), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(predicted[1], _exact(tiny, 1, {}, preset), rtol=1e-6, atol=1e-6)
     # a setting equal to the preset's value changes nothing
-    same = tiny.predict("plan", {"ev_subsidy": tiny.preset_values("plan")["ev_subsidy"]})
+    same = tiny.predict(preset, {"ev_subsidy": tiny.preset_values(preset)["ev_subsidy"]})
     np.testing.assert_array_equal(same, predicted)
 
 
-def test_one_control_at_a_trained_point_is_the_trained_mean_difference(tiny: Emulator) -> None:
+@pytest.mark.parametrize(
+    ("preset", "control", "value"),
+    [("plan", "ev_subsidy", 20000.0), ("baseline", "policy_start_year", 2030.0), ("plan", "policy_start_year", 2030.0)],
+)
+def test_one_control_at_a_trained_point_is_the_trained_mean_difference(
+    tiny: Emulator, preset: str, control: str, value: float
+) -> None:
     head = tiny.layout.column(HEADLINE)
-    high = 20000.0
-    assert high in tiny.grid("plan", "ev_subsidy")
-    changed = np.mean([_exact(tiny, m, {"ev_subsidy": high}) for m in range(2)], axis=0)
-    at_preset = tiny.base["plan"][:2].mean(axis=0)
-    predicted = tiny.predict("plan", {"ev_subsidy": high})
+    assert value in tiny.grid(preset, control)
+    changed = np.mean([_exact(tiny, m, {control: value}, preset) for m in range(2)], axis=0)
+    at_preset = tiny.base[preset][:2].mean(axis=0)
+    predicted = tiny.predict(preset, {control: value})
     np.testing.assert_allclose(
-        predicted[:, head] - tiny.base["plan"][:, head], (changed - at_preset)[head][None].repeat(3, 0), atol=1e-4
+        predicted[:, head] - tiny.base[preset][:, head], (changed - at_preset)[head][None].repeat(3, 0), atol=1e-4
     )
 
 
@@ -158,6 +170,10 @@ def test_members_run_as_the_posterior_projection_runs_them() -> None:
         mine = mine[(mine["indicator"] == HEADLINE) & (mine["sector"] == "total")]["value"].to_numpy()
         theirs = projection.emissions[projection.emissions["member"] == m.index]["value"].to_numpy()
         np.testing.assert_allclose(mine, theirs)
+
+
+def test_policy_start_year_is_trained_at_every_year(tiny: Emulator) -> None:
+    assert list(tiny.grid("plan", "policy_start_year")) == list(range(2021, 2036))
 
 
 def test_the_command_refuses_a_folder_it_did_not_write(tmp_path, capsys) -> None:
