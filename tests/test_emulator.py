@@ -195,3 +195,10 @@ def test_shipped_emulator_is_current() -> None:
         f"{'; '.join(shipped.stale)}. Retrain it with `{RETRAIN}` (about 10 minutes) and commit the new files."
     )
     assert set(shipped.base) == {"baseline", "plan"}
+
+
+def test_the_command_checks_an_emulator_against_exact_runs(tiny: Emulator, tmp_path, capsys) -> None:
+    tiny.save(tmp_path)
+    assert main(["emulator", "--out", str(tmp_path), "--check", "2", "--check-members", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "error_mean" in out and "band_width (exact)" in out
