@@ -242,6 +242,38 @@ def build_parser() -> argparse.ArgumentParser:
     eff.add_argument("--workers", type=_positive_int, default=1, help="processes (default: 1)")
     eff.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
 
+    emu = sub.add_parser(
+        "emulator",
+        help="train the app's response emulator (or check it against exact runs)",
+        description="Train the additive response emulator the app answers with first: the app's members\n"
+        "(seed and posterior draw each) at the baseline and plan presets, and the first\n"
+        "--members-trained of them at --points values across every lever's and uncertainty's\n"
+        "range. Writes emulator.npz and emulator.json into --out (default: the shipped files),\n"
+        "replacing only a folder this command wrote. --check N instead compares the emulator in\n"
+        "--out with exact ensembles at N random settings and prints the errors. See docs/emulator.md.",
+        epilog="examples:\n"
+        "  suqian-abm emulator --workers 2\n"
+        "  suqian-abm emulator --workers 2 --members-trained 2 --out runs/emulator\n"
+        "  suqian-abm emulator --check 20 --check-members 10 --workers 2",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    emu.add_argument("--workers", type=_positive_int, default=1, help="processes (default: 1)")
+    emu.add_argument(
+        "--members-trained", type=_positive_int, default=4, help="members run at each grid point (default: 4)"
+    )
+    emu.add_argument("--points", type=_positive_int, default=3, help="grid points across each range (default: 3)")
+    emu.add_argument("--members", type=_positive_int, default=20, help="app members (default: 20)")
+    emu.add_argument("--households", type=_positive_int, default=DEFAULT_HOUSEHOLDS, help="simulated households")
+    emu.add_argument("--end-year", type=_positive_int, default=None, help="last simulated year (default: 2060)")
+    emu.add_argument(
+        "--controls", default=None, metavar="A,B,...", help="only these levers or uncertainties (default: all)"
+    )
+    emu.add_argument("--out", type=Path, default=None, help="emulator folder (default: the shipped one)")
+    emu.add_argument("--check", type=_positive_int, default=None, metavar="N", help="check at N random settings")
+    emu.add_argument(
+        "--check-members", type=_positive_int, default=None, help="members run exactly per check setting (default: all)"
+    )
+
     sw = sub.add_parser(
         "sweep",
         help="run an experiment spec (ensembles, sweeps, Sobol, Morris) on Dask",
@@ -541,6 +573,57 @@ def _effects(args: argparse.Namespace) -> int:
     return 0
 
 
+def _emulator(args: argparse.Namespace) -> int:
+    from abm.outputs import check_output, staged_folder
+    from experiments.emulator import Emulator, check, check_summary, shipped_dir, train
+
+    _check_workers(args.workers)
+    out = args.out or shipped_dir()
+    if args.check is not None:
+        _step("reading the emulator")
+        emulator = Emulator.load(out)
+        if emulator.is_stale:
+            print(f"warning: the emulator in {out} is stale: {'; '.join(emulator.stale)}", file=sys.stderr)
+        _step("running the exact ensembles")
+        table = check(emulator, args.check, args.check_members, args.workers)
+        with contextlib.suppress(ImportError):
+            import pandas as pd
+
+            pd.set_option("display.width", 200)
+        print(table.round(3).to_string(index=False))
+        print()
+        print(check_summary(table).round(3).to_string(index=False))
+        return 0
+    check_households(args.households)
+    if not 1 <= args.members_trained <= args.members:
+        raise ValueError(f"--members-trained must be between 1 and --members ({args.members})")
+    _step("checking the output folder")
+    check_output(out, True, kind="emulator")
+    settings = {"end_year": float(args.end_year)} if args.end_year is not None else {}
+    if settings:
+        load_scenario("plan").with_settings(settings, where="--end-year")
+    only = [n.strip() for n in args.controls.split(",")] if args.controls is not None else None
+    unknown = [n for n in only or [] if n not in registry() or registry()[n].kind not in ("lever", "uncertainty")]
+    if unknown:
+        raise ValueError(f"--controls: not a lever or uncertainty: {', '.join(unknown)}")
+    _step("training")
+    emulator = train(
+        members=args.members,
+        trained=args.members_trained,
+        points=args.points,
+        households=args.households,
+        workers=args.workers,
+        settings=settings,
+        only=only,
+    )
+    _step("writing the output folder")
+    with staged_folder(out, True, kind="emulator") as tmp:
+        emulator.save(tmp)
+    _written(out)
+    print(f"{emulator.meta['runs']} runs in {emulator.meta['train_seconds']:.0f} s; written to {out}")
+    return 0
+
+
 def _sweep(args: argparse.Namespace) -> int:
     from experiments.runner import check_sweep_folder, sweep
     from experiments.spec import load_spec
@@ -599,6 +682,8 @@ def _command(args: argparse.Namespace) -> int:
         return _predict(args)
     if args.command == "effects":
         return _effects(args)
+    if args.command == "emulator":
+        return _emulator(args)
     if args.command == "sweep":
         return _sweep(args)
     if args.command == "analyse":

@@ -97,6 +97,7 @@ KINDS = {
         (("summary.md",), ("runs.csv",)),
     ),
     "effects": OutputKind(re.compile(r"(effects|wedges)\.(csv|png)"), (("effects.csv",),)),
+    "emulator": OutputKind(re.compile(r"emulator\.(npz|json)|check\.csv"), (("emulator.json", "emulator.npz"),)),
 }
 
 

@@ -30,7 +30,7 @@ from abm.peak import confirmed_peak
 from abm.run import run
 from abm.scenario import load_scenario
 from abm.scorecard import peak, series
-from calibration.abc import draw
+from experiments.app_members import posterior_draws
 from experiments.ensemble import member_seeds
 from experiments.peak_probability import Members, PeakProbability, peak_probability
 from experiments.runner import map_in_processes
@@ -117,9 +117,8 @@ def project(
     time left on stderr (one updating line on a terminal, a line every 10 s otherwise).
     """
     seeds = member_seeds(root_seed, members)
-    rng = np.random.default_rng(np.random.SeedSequence(root_seed).spawn(members + 1)[-1])
     base = load_scenario(scenario, calibrated=False)
-    draws = [{**(fixed or {}), **d} for d in draw(posterior, members, rng)]
+    draws = posterior_draws(posterior, members, root_seed, fixed)
     draws = [{k: v for k, v in d.items() if k not in base.settings} for d in draws]
     tasks = [(scenario, d, s, households) for d, s in zip(draws, seeds, strict=True)]
     results = map_in_processes(_member, tasks, workers, progress)

@@ -1,0 +1,1 @@
+"""Files the experiments ship: the app's trained response emulator (emulator/)."""
