@@ -113,21 +113,31 @@ class EmulatorError(ValueError):
 # --- what the emulator depends on --------------------------------------------------------
 
 
-def _digest(paths: Sequence[Path]) -> str:
+def _digest(items: Sequence[object]) -> str:
     h = hashlib.sha256()
-    for path in paths:
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
+    for item in items:
+        h.update(repr(item).encode())
+        h.update(b"\0")
     return h.hexdigest()[:16]
 
 
 def model_hashes() -> dict[str, str]:
-    """Hashes of what the emulator's numbers depend on: registry, built-in scenarios, shipped calibration."""
+    """Hashes of the numbers the emulator depends on: registry values, built-in scenarios, shipped calibration.
+
+    Each hash covers values, not files' text, so a corrected source or description leaves the
+    emulator current. Model code is not hashed: ``tests/test_emulator.py`` reruns a member
+    at each preset and compares it with the stored run.
+    """
+    values = [(p.name, p.kind, p.unit, p.default, p.low, p.high) for p in registry().values()]
+    scenarios = []
+    for name in builtin_names():
+        s = load_scenario(name, calibrated=False)
+        scenarios.append((name, sorted(s.settings.items())))
     return {
         "version": __version__,
-        "parameters": _digest([data_path("parameters.csv")]),
-        "scenarios": _digest([builtin_dir() / f"{name}.toml" for name in builtin_names()]),
-        "calibration": _digest([calibration_file(), posterior_file()]),
+        "parameters": _digest(values),
+        "scenarios": _digest(scenarios),
+        "calibration": _digest([calibration_file().read_bytes(), posterior_file().read_bytes()]),
     }
 
 

@@ -197,6 +197,21 @@ def test_shipped_emulator_is_current() -> None:
     assert set(shipped.base) == {"baseline", "plan"}
 
 
+@pytest.mark.parametrize("preset", ["baseline", "plan"])
+def test_shipped_emulator_holds_the_installed_models_runs(preset: str) -> None:
+    """The hashes cover values, not code: one stored member run again must give the stored trajectory."""
+    shipped = Emulator.load(shipped_dir())
+    member = app_members()[0]
+    result = run_member(preset, member, shipped.meta["households"], shipped.meta["settings"] or None)
+    np.testing.assert_allclose(
+        shipped.layout.array(result.trajectory),
+        shipped.base[preset][0],
+        rtol=1e-5,
+        atol=1e-6,
+        err_msg=f"the model's runs changed since the emulator was trained; retrain it with `{RETRAIN}`",
+    )
+
+
 def test_the_command_checks_an_emulator_against_exact_runs(tiny: Emulator, tmp_path, capsys) -> None:
     tiny.save(tmp_path)
     assert main(["emulator", "--out", str(tmp_path), "--check", "2", "--check-members", "2"]) == 0
