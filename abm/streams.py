@@ -17,6 +17,7 @@ reused or renumbered: changing one changes every run's draws.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -83,8 +84,9 @@ def _mix_int(x: int) -> int:
     return x ^ (x >> 31)
 
 
+@lru_cache(maxsize=1 << 14)
 def stream_key(seed: int, purpose: str, year: int) -> int:
-    """The 64-bit key of one (seed, purpose, year) stream."""
+    """The 64-bit key of one (seed, purpose, year) stream (cached: a run asks each key many times)."""
     if purpose not in PURPOSES:
         raise KeyError(f"unknown random-number purpose '{purpose}'")
     key = _mix_int(int(seed) * _GOLDEN + 0x632BE59BD9B4E019)
@@ -100,6 +102,27 @@ def uniform_from_key(key: int, index: int) -> float:
 def uniform_scalar(seed: int, purpose: str, year: int, index: int) -> float:
     """One value of :func:`uniform` (float64), in pure Python: the same number, no numpy."""
     return uniform_from_key(stream_key(seed, purpose, year), int(index))
+
+
+# numpy scalars of the constants, made once: building them on every call cost more than hashing a few hundred indices
+_GOLDEN_U64, _M1_U64, _M2_U64 = np.uint64(_GOLDEN), np.uint64(_M1), np.uint64(_M2)
+_SHIFT_30, _SHIFT_27, _SHIFT_31 = np.uint64(30), np.uint64(27), np.uint64(31)
+_BITS_SCALE = {np.float64: (np.uint64(11), 2.0**-53), np.float32: (np.uint64(40), np.float32(2.0**-24))}
+
+
+def _hash_into(xs: NDArray[np.uint64], ts: NDArray[np.uint64], key: np.uint64, bits: np.uint64) -> None:
+    """splitmix64 of ``xs * golden + key`` in place (``ts`` is scratch of the same size), keeping the top bits."""
+    np.multiply(xs, _GOLDEN_U64, out=xs)
+    np.add(xs, key, out=xs)
+    np.right_shift(xs, _SHIFT_30, out=ts)
+    np.bitwise_xor(xs, ts, out=xs)
+    np.multiply(xs, _M1_U64, out=xs)
+    np.right_shift(xs, _SHIFT_27, out=ts)
+    np.bitwise_xor(xs, ts, out=xs)
+    np.multiply(xs, _M2_U64, out=xs)
+    np.right_shift(xs, _SHIFT_31, out=ts)
+    np.bitwise_xor(xs, ts, out=xs)
+    np.right_shift(xs, bits, out=xs)
 
 
 def uniform(
@@ -118,24 +141,19 @@ def uniform(
     if n == 0:
         return out
     key = np.uint64(stream_key(seed, purpose, year))
-    golden, m1, m2 = np.uint64(_GOLDEN), np.uint64(_M1), np.uint64(_M2)
-    size = min(n, _CHUNK)
-    x = np.empty(size, dtype=np.uint64)
-    t = np.empty(size, dtype=np.uint64)
-    bits, scale = (np.uint64(40), np.float32(2.0**-24)) if dtype == np.float32 else (np.uint64(11), 2.0**-53)
+    bits, scale = _BITS_SCALE[np.float32] if dtype == np.float32 else _BITS_SCALE[np.float64]
+    if n <= _CHUNK:  # one chunk: no scratch slicing (most draws of a run are this size)
+        xs = flat_idx.astype(np.uint64)
+        _hash_into(xs, np.empty_like(xs), key, bits)
+        np.multiply(xs, scale, out=flat_out, casting="unsafe")
+        return out
+    x = np.empty(_CHUNK, dtype=np.uint64)
+    t = np.empty(_CHUNK, dtype=np.uint64)
     for start in range(0, n, _CHUNK):
         stop = min(start + _CHUNK, n)
         xs, ts = x[: stop - start], t[: stop - start]
         xs[...] = flat_idx[start:stop]
-        np.multiply(xs, golden, out=xs)
-        np.add(xs, key, out=xs)
-        for shift, mult in ((30, m1), (27, m2)):
-            np.right_shift(xs, np.uint64(shift), out=ts)
-            np.bitwise_xor(xs, ts, out=xs)
-            np.multiply(xs, mult, out=xs)
-        np.right_shift(xs, np.uint64(31), out=ts)
-        np.bitwise_xor(xs, ts, out=xs)
-        np.right_shift(xs, bits, out=xs)
+        _hash_into(xs, ts, key, bits)
         np.multiply(xs, scale, out=flat_out[start:stop], casting="unsafe")
     return out
 
