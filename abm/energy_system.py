@@ -142,7 +142,8 @@ def self_consumed_share(
     if with_storage in (0, len(has_storage)):  # one column serves all
         return np.interp(pv_to_load, PV_RATIO_GRID, table[:, 1 if with_storage else 0])
     share = np.empty(np.shape(pv_to_load))
-    for column, rows in ((1, has_storage), (0, ~has_storage)):
+    stored = np.flatnonzero(has_storage)  # row indices: one pass over the mask instead of one per use
+    for column, rows in ((1, stored), (0, np.flatnonzero(~has_storage))):
         share[rows] = np.interp(pv_to_load[rows], PV_RATIO_GRID, table[:, column])
     return share
 

@@ -198,6 +198,13 @@ class Enterprises(mesa.Agent):
         self.subsidy_received = np.zeros(n)  # subsidies paid since the start year, yuan per firm
         self._crf: dict[float, Array] = {}
         self._output_cache: tuple[int, Array] = (-1, np.ones(n))
+        # caches of per-run constants, keyed by the values they are computed from
+        self._fuel_co2: tuple[tuple[float, ...], Array] | None = None
+        self._electricity_factor: tuple[tuple[float, ...], Array] | None = None
+        self._shape_rows = (
+            ("industry", np.flatnonzero(self.is_industry)),
+            ("commerce", np.flatnonzero(~self.is_industry)),
+        )
 
     def _annuity(self, lifetime: float) -> Array:
         """Capital recovery factor of every firm at its own hurdle rate (cached per lifetime)."""
@@ -232,7 +239,7 @@ class Enterprises(mesa.Agent):
     def _self_consumed(self, ctx: YearContext, ratio: Array, storage: NDArray[np.bool_]) -> Array:
         """Self-consumed share of PV output, on the industrial or the commercial load shape."""
         share = np.empty(self.firms)
-        for shape, rows in (("industry", self.is_industry), ("commerce", ~self.is_industry)):
+        for shape, rows in self._shape_rows:  # row indices, fixed: cheaper to gather by than masks
             share[rows] = self_consumed_share(ctx.self_consumption[shape], ratio[rows], storage[rows])
         return share
 
@@ -253,8 +260,28 @@ class Enterprises(mesa.Agent):
         out of a market.
         """
         v = ctx.values
-        fuels = sum(self.base[c] * v[f"co2_per_tce_{c}"] for c in ("coal", "gas", "oil"))
-        return fuels * self._activity(ctx) + self.process * self._output_factor(ctx)
+        factors = tuple(v[f"co2_per_tce_{c}"] for c in ("coal", "gas", "oil"))
+        if self._fuel_co2 is None or self._fuel_co2[0] != factors:  # the same every year of a run
+            fuels = sum(self.base[c] * factor for c, factor in zip(("coal", "gas", "oil"), factors, strict=True))
+            self._fuel_co2 = (factors, fuels)
+        return self._fuel_co2[1] * self._activity(ctx) + self.process * self._output_factor(ctx)
+
+    def _electricity_intensity(self, ctx: YearContext) -> Array:
+        """Each firm's electricity intensity factor this year (:func:`electricity_intensity_factor` of its sector)."""
+        v = ctx.values
+        key = (
+            ctx.year,
+            v["electricity_intensity_drift_2021_2022"],
+            v["electricity_intensity_drift"],
+            v["pv_manufacturing_electricity_intensity_change"],
+        )
+        if self._electricity_factor is None or self._electricity_factor[0] != key:  # energy() runs twice a year
+            by_sector = [
+                1.0 if s == "commercial_services" else electricity_intensity_factor(v, ctx.year, s)
+                for s in self.sectors
+            ]
+            self._electricity_factor = (key, np.asarray(by_sector)[self.sector])
+        return self._electricity_factor[1]
 
     def coverage(self, ctx: YearContext) -> Coverage:
         """Which firms a carbon market covers this year."""
@@ -285,10 +312,7 @@ class Enterprises(mesa.Agent):
         fuel_kept = scale * np.where(self.waste_heat, 1.0 - v["waste_heat_recovery_saving"], 1.0)
         coal, gas = self.base["coal"] * fuel_kept, self.base["gas"] * fuel_kept
         oil, heat = self.base["oil"] * fuel_kept, self.base["heat"] * scale
-        by_sector = [
-            1.0 if s == "commercial_services" else electricity_intensity_factor(v, ctx.year, s) for s in self.sectors
-        ]
-        electricity = self.base["electricity"] * scale * np.asarray(by_sector)[self.sector]
+        electricity = self.base["electricity"] * scale * self._electricity_intensity(ctx)
         low = v["low_temperature_heat_share"]
         moved = np.where(self.electrified, (coal + gas) * low, 0.0)
         kept = np.where(self.electrified, 1.0 - low, 1.0)
