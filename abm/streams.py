@@ -17,6 +17,7 @@ reused or renumbered: changing one changes every run's draws.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -110,8 +111,12 @@ _SHIFT_30, _SHIFT_27, _SHIFT_31 = np.uint64(30), np.uint64(27), np.uint64(31)
 _BITS_SCALE = {np.float64: (np.uint64(11), 2.0**-53), np.float32: (np.uint64(40), np.float32(2.0**-24))}
 
 
-def _hash_into(xs: NDArray[np.uint64], ts: NDArray[np.uint64], key: np.uint64, bits: np.uint64) -> None:
-    """splitmix64 of ``xs * golden + key`` in place (``ts`` is scratch of the same size), keeping the top bits."""
+def _hash_into(
+    xs: NDArray[np.uint64], ts: NDArray[np.uint64], key: np.uint64 | NDArray[np.uint64], bits: np.uint64
+) -> None:
+    """splitmix64 of ``xs * golden + key`` in place (``ts`` is scratch of the same shape), keeping the top bits.
+
+    ``key`` may be one key or a column of keys, one per row of ``xs``."""
     np.multiply(xs, _GOLDEN_U64, out=xs)
     np.add(xs, key, out=xs)
     np.right_shift(xs, _SHIFT_30, out=ts)
@@ -155,6 +160,32 @@ def uniform(
         xs[...] = flat_idx[start:stop]
         _hash_into(xs, ts, key, bits)
         np.multiply(xs, scale, out=flat_out[start:stop], casting="unsafe")
+    return out
+
+
+def uniform_streams(seed: int, purposes: Sequence[str], year: int, index: ArrayLike) -> NDArray[np.float64]:
+    """:func:`uniform` (float64) for several purposes over the same indices: row ``k`` is
+    ``uniform(seed, purposes[k], year, index)``, value for value.
+
+    One pass over a (purposes, indices) block costs a fraction of one call per purpose: the
+    per-call overhead of a dozen numpy operations dominates at a few thousand indices.
+    """
+    flat_idx = np.asarray(index).reshape(-1)
+    n = flat_idx.shape[0]
+    out = np.empty((len(purposes), n))
+    if n == 0 or not purposes:
+        return out
+    keys = np.array([stream_key(seed, purpose, year) for purpose in purposes], dtype=np.uint64)[:, None]
+    bits, scale = _BITS_SCALE[np.float64]
+    width = max(_CHUNK // len(purposes), 1)  # columns per block: temporaries stay near one chunk
+    x = np.empty((len(purposes), min(n, width)), dtype=np.uint64)
+    t = np.empty_like(x)
+    for start in range(0, n, width):
+        stop = min(start + width, n)
+        xs, ts = x[:, : stop - start], t[:, : stop - start]
+        xs[...] = flat_idx[start:stop]
+        _hash_into(xs, ts, keys, bits)
+        np.multiply(xs, scale, out=out[:, start:stop], casting="unsafe")
     return out
 
 

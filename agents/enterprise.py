@@ -70,7 +70,7 @@ from abm.process_heat import (
     price_response,
     replaced_tce,
 )
-from abm.streams import standard_normal, uniform
+from abm.streams import standard_normal, uniform, uniform_streams
 
 Array = NDArray[np.float64]
 CARRIERS = ("coal", "gas", "oil", "heat", "electricity")
@@ -372,9 +372,23 @@ class Enterprises(mesa.Agent):
         n = self.firms
         rows = np.arange(n)
 
+        # every firm's uniform draw for each purpose this year (common random numbers), all in one pass
+        purposes = (
+            "pv",
+            "storage",
+            "retrofit",
+            "electrified_heat",
+            "waste_heat_recovery",
+            "boiler",
+            "recycling",
+            "green_power",
+        )
+        drawn = uniform_streams(self.model.seed, [f"firm.{p}" for p in purposes], ctx.year, rows)
+        by_purpose = dict(zip(purposes, drawn, strict=True))
+
         def draws(purpose: str) -> Array:
-            """Every firm's uniform draw for ``purpose`` this year (common random numbers)."""
-            return uniform(self.model.seed, f"firm.{purpose}", ctx.year, rows)
+            """Every firm's uniform draw for ``purpose`` this year."""
+            return by_purpose[purpose]
 
         logit = RULES["benefit_cost_logit"]
         bass = RULES["bass_hazard"]
