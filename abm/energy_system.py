@@ -169,25 +169,32 @@ def _dispatch_one(
     # which is most of the cost here
     used_total = curtailed_total = 0.0
     for p_day, d_day in zip(pv, load, strict=True):
+        # the first sweep only sets the state of charge the (repeating) day starts with
         soc = 0.0
-        for sweep in range(2):
-            used = curtailed = 0.0
-            for p, demand in zip(p_day, d_day, strict=True):
-                direct = p if p < demand else demand
+        for p, demand in zip(p_day, d_day, strict=True):
+            direct = p if p < demand else demand
+            room = storage_energy - soc
+            if room > 0.0:
                 surplus = p - direct
-                room = storage_energy - soc
-                charge = (room if room < surplus else surplus) if room > 0.0 else 0.0
-                soc += charge
-                deficit, available = demand - direct, soc * efficiency
-                discharge = available if available < deficit else deficit
-                soc -= discharge / efficiency
-                spill = surplus - charge
-                exported = export_limit if export_limit < spill else spill
-                used += direct + charge + exported
-                curtailed += spill - exported
-            if sweep == 1:
-                used_total += used
-                curtailed_total += curtailed
+                soc += room if room < surplus else surplus
+            deficit, available = demand - direct, soc * efficiency
+            soc -= (available if available < deficit else deficit) / efficiency
+        used = curtailed = 0.0
+        for p, demand in zip(p_day, d_day, strict=True):
+            direct = p if p < demand else demand
+            surplus = p - direct
+            room = storage_energy - soc
+            charge = (room if room < surplus else surplus) if room > 0.0 else 0.0
+            soc += charge
+            deficit, available = demand - direct, soc * efficiency
+            discharge = available if available < deficit else deficit
+            soc -= discharge / efficiency
+            spill = surplus - charge
+            exported = export_limit if export_limit < spill else spill
+            used += direct + charge + exported
+            curtailed += spill - exported
+        used_total += used
+        curtailed_total += curtailed
     return used_total * DAYS_PER_SEASON, curtailed_total * DAYS_PER_SEASON
 
 
