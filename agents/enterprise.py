@@ -52,7 +52,7 @@ from numpy.typing import NDArray
 
 from abm.carbon_market import Coverage, coverage, fuel_carbon_cost, sector_coverage_years
 from abm.context import YearContext, at_year
-from abm.decisions import RULES, agent_hurdle_rates, capital_recovery_factor, draw_adoption
+from abm.decisions import RULES, agent_hurdle_rates, capital_recovery_factor
 from abm.economy import ENTERPRISE_SECTORS, electricity_intensity_factor
 from abm.energy_system import self_consumed_share
 from abm.energy_use import EnergyUse
@@ -417,6 +417,21 @@ class Enterprises(mesa.Agent):
             """Bass hazard from the output share of the firm's sector that has adopted ``option``."""
             return bass(v["firm_bass_p"], v["firm_bass_q"], peer_shares[option][self.sector])
 
+        def adopts(
+            purpose: str, eligible: NDArray[np.bool_], chance: Array, benefit: Array, cost: Array, asc: float
+        ) -> NDArray[np.bool_]:
+            """Eligible firms whose draw falls below ``chance * logit(benefit, cost)``.
+
+            The logit is a probability (at most 1), so only firms whose draw falls below
+            ``chance`` can adopt: it is evaluated for those alone, with the same result.
+            """
+            u = draws(purpose)
+            rows = np.flatnonzero(eligible & (u < chance))
+            p = chance[rows] * logit(np.broadcast_to(benefit, (n,))[rows], np.broadcast_to(cost, (n,))[rows], asc, beta)
+            adopted = np.zeros(n, dtype=bool)
+            adopted[rows[u[rows] < p]] = True
+            return adopted
+
         # rooftop PV (per firm, yuan/yr)
         gen = self.roof_kw * v["pv_full_load_hours"]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -429,8 +444,7 @@ class Enterprises(mesa.Agent):
             pv_benefit = pv_benefit + gen * inst.national_pv_subsidy_firm * years_ratio
         pv_capex = ctx.pv_price * v["ci_pv_price_factor"] - inst.pv_subsidy * mult
         pv_cost = self.roof_kw * (pv_capex * self._annuity(v["pv_lifetime"]) + v["pv_om_cost"])
-        p_pv = opportunity("pv") * logit(pv_benefit, pv_cost, v["asc.enterprise_pv"], beta)
-        adopts_pv = draw_adoption(draws("pv"), ~self.has_pv, p_pv)
+        adopts_pv = adopts("pv", ~self.has_pv, opportunity("pv"), pv_benefit, pv_cost, v["asc.enterprise_pv"])
 
         # behind-the-meter storage: arbitrage (less the valley power lost in the round trip),
         # discharge incentive, more PV used on site
@@ -447,8 +461,9 @@ class Enterprises(mesa.Agent):
         )
         storage_annuity = self._annuity(v["storage_lifetime"])
         storage_cost = kwh * (ctx.storage_price - inst.storage_subsidy * mult) * storage_annuity
-        p_storage = opportunity("storage") * logit(storage_benefit, storage_cost, v["asc.storage"], beta)
-        adopts_storage = draw_adoption(draws("storage"), ~self.has_storage, p_storage)
+        adopts_storage = adopts(
+            "storage", ~self.has_storage, opportunity("storage"), storage_benefit, storage_cost, v["asc.storage"]
+        )
 
         # efficiency retrofit
         heat_price = v["coal_price"] / v["chp_heat_efficiency"]
@@ -470,10 +485,14 @@ class Enterprises(mesa.Agent):
             # benchmark control, or the key energy users' targets under energy dual control)
             above = self.energy_intensive & (self.intensity > v["benchmark_control_threshold"])
             retrofit_chance = np.where(above, 1.0, retrofit_chance)
-        p_retrofit = retrofit_chance * logit(
-            v["efficiency_retrofit_saving"] * bill, retrofit_annual, v["asc.efficiency_retrofit"], beta
+        adopts_retrofit = adopts(
+            "retrofit",
+            ~self.retrofitted,
+            retrofit_chance,
+            v["efficiency_retrofit_saving"] * bill,
+            retrofit_annual,
+            v["asc.efficiency_retrofit"],
         )
-        adopts_retrofit = draw_adoption(draws("retrofit"), ~self.retrofitted, p_retrofit)
 
         # electrified low-temperature heat
         low = v["low_temperature_heat_share"]
@@ -482,8 +501,14 @@ class Enterprises(mesa.Agent):
         heat_benefit = low * (e.coal * coal_price + e.gas * gas_price) - added_kwh * tariff
         heat_annuity = self._annuity(v["electrified_heat_lifetime"])
         heat_cost = fuel_replaced * v["electrified_heat_cost"] * heat_annuity
-        p_heat = opportunity("electrified_heat") * logit(heat_benefit, heat_cost, v["asc.electrified_heat"], beta)
-        adopts_heat = draw_adoption(draws("electrified_heat"), ~self.electrified & (fuel_replaced > 0), p_heat)
+        adopts_heat = adopts(
+            "electrified_heat",
+            ~self.electrified & (fuel_replaced > 0),
+            opportunity("electrified_heat"),
+            heat_benefit,
+            heat_cost,
+            v["asc.electrified_heat"],
+        )
 
         # waste-heat recovery (industry): saves part of the fuel burned
         fuel_bill = e.coal * coal_price + e.gas * gas_price + e.oil * oil_price
@@ -492,11 +517,13 @@ class Enterprises(mesa.Agent):
         recovery_cost = (
             saving * fuel_tce * v["waste_heat_recovery_cost"] * self._annuity(v["waste_heat_recovery_lifetime"])
         )
-        p_recovery = opportunity("waste_heat_recovery") * logit(
-            saving * fuel_bill, recovery_cost, v["asc.waste_heat_recovery"], beta
-        )
-        adopts_recovery = draw_adoption(
-            draws("waste_heat_recovery"), ~self.waste_heat & self.is_industry & (fuel_tce > 0), p_recovery
+        adopts_recovery = adopts(
+            "waste_heat_recovery",
+            ~self.waste_heat & self.is_industry & (fuel_tce > 0),
+            opportunity("waste_heat_recovery"),
+            saving * fuel_bill,
+            recovery_cost,
+            v["asc.waste_heat_recovery"],
         )
 
         # boiler fuel: one choice among gas, biomass and electric boilers (exclusive)
@@ -506,17 +533,27 @@ class Enterprises(mesa.Agent):
         waste_t = self.output_2020 * self._output_factor(ctx) * v["solid_waste_per_output"]
         recycle_benefit = waste_t * (inst.recycling_incentive * mult + v["solid_waste_disposal_fee"])
         recycle_cost = waste_t * v["solid_waste_recycling_cost"]
-        p_recycle = opportunity("recycling") * logit(
-            recycle_benefit, recycle_cost, v["asc.solid_waste_recycling"], beta
+        adopts_recycling = adopts(
+            "recycling",
+            ~self.recycling & self.is_industry,
+            opportunity("recycling"),
+            recycle_benefit,
+            recycle_cost,
+            v["asc.solid_waste_recycling"],
         )
-        adopts_recycling = draw_adoption(draws("recycling"), ~self.recycling & self.is_industry, p_recycle)
 
         # green-power contracts
         contracted = v["green_power_share"] * (e.electricity - e.own_pv)
         green_benefit = contracted * ctx.grid_ef / 1000.0 * inst.carbon_price * v["carbon_pass_through_electricity"]
         green_cost = contracted * v["green_power_premium"]
-        p_green = opportunity("green_power") * logit(green_benefit, green_cost, v["asc.green_power"], beta)
-        adopts_green = draw_adoption(draws("green_power"), ~self.green_power, p_green)
+        adopts_green = adopts(
+            "green_power",
+            ~self.green_power,
+            opportunity("green_power"),
+            green_benefit,
+            green_cost,
+            v["asc.green_power"],
+        )
 
         ledger = ctx.ledger
         ledger.claim("pv_subsidy", inst.pv_subsidy * rate * float(self.roof_kw[adopts_pv].sum()))
