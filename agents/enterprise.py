@@ -593,9 +593,13 @@ class Enterprises(mesa.Agent):
         rows = np.arange(n)
         exits = np.zeros(n, dtype=bool)
         if inst.backward_exit_rate > 0:
+            # both draws in one pass (row 0: renewal, row 1: exit of backward capacity)
+            renewal_draw, exit_draw = uniform_streams(seed, ["firm.renewal", "firm.backward_exit"], year, rows)
             backward = self.energy_intensive & (self.intensity >= v["backward_threshold"])
-            exits = backward & (uniform(seed, "firm.backward_exit", year, rows) < inst.backward_exit_rate)
-        renewed = exits | (uniform(seed, "firm.renewal", year, rows) < v["firm_renewal_rate"] / 100.0)
+            exits = backward & (exit_draw < inst.backward_exit_rate)
+        else:
+            renewal_draw = uniform(seed, "firm.renewal", year, rows)
+        renewed = exits | (renewal_draw < v["firm_renewal_rate"] / 100.0)
         entrants = np.flatnonzero(renewed)  # an entrant takes the row of the firm it replaces
         count = entrants.shape[0]
         if count == 0:
