@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 FUELS = ("coal", "gas", "oil", "gasoline", "lpg")
 
@@ -30,7 +30,20 @@ class EnergyUse:
     process_co2: float = 0.0
 
     def __add__(self, other: EnergyUse) -> EnergyUse:
-        return EnergyUse(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        # written out: looping over dataclasses.fields() cost more than the sums
+        return EnergyUse(
+            self.coal + other.coal,
+            self.gas + other.gas,
+            self.oil + other.oil,
+            self.gasoline + other.gasoline,
+            self.lpg + other.lpg,
+            self.biomass + other.biomass,
+            self.heat + other.heat,
+            self.electricity + other.electricity,
+            self.own_pv + other.own_pv,
+            self.green_power + other.green_power,
+            self.process_co2 + other.process_co2,
+        )
 
     @property
     def grid_electricity(self) -> float:

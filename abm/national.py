@@ -29,13 +29,20 @@ context too; its path is :meth:`agents.government.Government.carbon_price`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from abm.parameters import registry
 
 
+@lru_cache(maxsize=64)
+def path_years(stem: str) -> tuple[int, ...]:
+    """The years of the registry rows ``<stem>.<year>``, in order (the registry is read once per process)."""
+    return tuple(sorted(int(name.rsplit(".", 1)[1]) for name in registry().with_prefix(f"{stem}.")))
+
+
 def year_path(values: Mapping[str, float], stem: str, year: int) -> float:
     """The value of the path ``<stem>.<year>`` in ``year``: its first value before, 0 after its last year."""
-    years = sorted(int(name.rsplit(".", 1)[1]) for name in registry().with_prefix(f"{stem}."))
+    years = path_years(stem)
     if not years:
         raise KeyError(f"no registry rows '{stem}.<year>'")
     if year > years[-1]:

@@ -182,6 +182,7 @@ class Registry(Mapping[str, Parameter]):
 
     def __init__(self, parameters: list[Parameter]):
         self._parameters = {p.name: p for p in parameters}
+        self._prefixed: dict[str, tuple[str, ...]] = {}  # with_prefix answers; the table never changes after load
 
     @classmethod
     def load(cls, path: Path | None = None) -> Registry:
@@ -264,7 +265,9 @@ class Registry(Mapping[str, Parameter]):
 
     def with_prefix(self, prefix: str) -> list[str]:
         """Names that start with ``prefix`` (e.g. ``'industry_share_2020.'``), in table order."""
-        return [name for name in self._parameters if name.startswith(prefix)]
+        if prefix not in self._prefixed:
+            self._prefixed[prefix] = tuple(name for name in self._parameters if name.startswith(prefix))
+        return list(self._prefixed[prefix])
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -62,6 +63,12 @@ def _targets() -> pd.DataFrame:
     return pd.read_csv(data_path("source", "targets.csv"), dtype={"year": "Int64"})
 
 
+@lru_cache(maxsize=1)
+def _target_rows() -> tuple[tuple[Any, ...], ...]:
+    """The targets as tuples (read once per process; every run's scorecard walks them)."""
+    return tuple(_targets().itertuples(index=False))
+
+
 def load_targets() -> pd.DataFrame:
     """The plan's quantified targets (read once per process; a copy each call)."""
     return _targets().copy()
@@ -69,13 +76,25 @@ def load_targets() -> pd.DataFrame:
 
 def series(trajectory: pd.DataFrame, indicator: str, sector: str = "total") -> pd.Series:
     """One indicator's values by year."""
-    indicators = trajectory["indicator"].to_numpy()
-    sectors = trajectory["sector"].to_numpy()
+    return _series(_columns(trajectory), indicator, sector)
+
+
+def _columns(trajectory: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """The trajectory's indicator, sector, year and value columns as numpy arrays.
+
+    Taken once for many look-ups: a string column's ``to_numpy`` builds a new object array each time.
+    """
+    return tuple(trajectory[c].to_numpy() for c in ("indicator", "sector", "year", "value"))
+
+
+def _series(columns: tuple[np.ndarray, ...], indicator: str, sector: str) -> pd.Series:
+    """:func:`series` on the arrays of :func:`_columns`."""
+    indicators, sectors, all_years, all_values = columns
     mask = (indicators == indicator) & (sectors == sector)
     if not mask.any():
         raise KeyError(f"indicator '{indicator}' (sector '{sector}') not in the trajectory")
-    years = trajectory["year"].to_numpy()[mask]
-    values = trajectory["value"].to_numpy()[mask]
+    years = all_years[mask]
+    values = all_values[mask]
     order = np.argsort(years, kind="stable")
     return pd.Series(values[order], index=pd.Index(years[order], name="year"), name="value")
 
@@ -106,13 +125,14 @@ def scorecard(trajectory: pd.DataFrame) -> pd.DataFrame:
     """One row per determined target: target, modelled value in the target year, met, first year met, status."""
     rows = []
     last_year = int(trajectory["year"].max())
-    indicators = trajectory["indicator"].to_numpy()
-    subset = trajectory[np.isin(indicators, [m.indicator for m in TARGET_MAP.values()])]
-    for target in load_targets().itertuples(index=False):
+    # the rows of the mapped indicators, picked on the string column itself (far cheaper than on its object copy)
+    picked = np.flatnonzero(trajectory["indicator"].isin([m.indicator for m in TARGET_MAP.values()]).to_numpy())
+    subset = tuple(trajectory[c].array.take(picked).to_numpy() for c in ("indicator", "sector", "year", "value"))
+    for target in _target_rows():
         mapping = TARGET_MAP.get(target.id)
         if mapping is None or pd.isna(target.value) or int(target.year) > last_year:
             continue
-        s = series(subset, mapping.indicator, mapping.sector)
+        s = _series(subset, mapping.indicator, mapping.sector)
         if mapping.change_from is not None:
             s = 100.0 * (s / s.loc[mapping.change_from] - 1.0)
         year = int(target.year)

@@ -17,6 +17,8 @@ reused or renumbered: changing one changes every run's draws.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -83,8 +85,9 @@ def _mix_int(x: int) -> int:
     return x ^ (x >> 31)
 
 
+@lru_cache(maxsize=1 << 14)
 def stream_key(seed: int, purpose: str, year: int) -> int:
-    """The 64-bit key of one (seed, purpose, year) stream."""
+    """The 64-bit key of one (seed, purpose, year) stream (cached: a run asks each key many times)."""
     if purpose not in PURPOSES:
         raise KeyError(f"unknown random-number purpose '{purpose}'")
     key = _mix_int(int(seed) * _GOLDEN + 0x632BE59BD9B4E019)
@@ -100,6 +103,31 @@ def uniform_from_key(key: int, index: int) -> float:
 def uniform_scalar(seed: int, purpose: str, year: int, index: int) -> float:
     """One value of :func:`uniform` (float64), in pure Python: the same number, no numpy."""
     return uniform_from_key(stream_key(seed, purpose, year), int(index))
+
+
+# numpy scalars of the constants, made once: building them on every call cost more than hashing a few hundred indices
+_GOLDEN_U64, _M1_U64, _M2_U64 = np.uint64(_GOLDEN), np.uint64(_M1), np.uint64(_M2)
+_SHIFT_30, _SHIFT_27, _SHIFT_31 = np.uint64(30), np.uint64(27), np.uint64(31)
+_BITS_SCALE = {np.float64: (np.uint64(11), 2.0**-53), np.float32: (np.uint64(40), np.float32(2.0**-24))}
+
+
+def _hash_into(
+    xs: NDArray[np.uint64], ts: NDArray[np.uint64], key: np.uint64 | NDArray[np.uint64], bits: np.uint64
+) -> None:
+    """splitmix64 of ``xs * golden + key`` in place (``ts`` is scratch of the same shape), keeping the top bits.
+
+    ``key`` may be one key or a column of keys, one per row of ``xs``."""
+    np.multiply(xs, _GOLDEN_U64, out=xs)
+    np.add(xs, key, out=xs)
+    np.right_shift(xs, _SHIFT_30, out=ts)
+    np.bitwise_xor(xs, ts, out=xs)
+    np.multiply(xs, _M1_U64, out=xs)
+    np.right_shift(xs, _SHIFT_27, out=ts)
+    np.bitwise_xor(xs, ts, out=xs)
+    np.multiply(xs, _M2_U64, out=xs)
+    np.right_shift(xs, _SHIFT_31, out=ts)
+    np.bitwise_xor(xs, ts, out=xs)
+    np.right_shift(xs, bits, out=xs)
 
 
 def uniform(
@@ -118,25 +146,46 @@ def uniform(
     if n == 0:
         return out
     key = np.uint64(stream_key(seed, purpose, year))
-    golden, m1, m2 = np.uint64(_GOLDEN), np.uint64(_M1), np.uint64(_M2)
-    size = min(n, _CHUNK)
-    x = np.empty(size, dtype=np.uint64)
-    t = np.empty(size, dtype=np.uint64)
-    bits, scale = (np.uint64(40), np.float32(2.0**-24)) if dtype == np.float32 else (np.uint64(11), 2.0**-53)
+    bits, scale = _BITS_SCALE[np.float32] if dtype == np.float32 else _BITS_SCALE[np.float64]
+    if n <= _CHUNK:  # one chunk: no scratch slicing (most draws of a run are this size)
+        xs = flat_idx.astype(np.uint64)
+        _hash_into(xs, np.empty_like(xs), key, bits)
+        np.multiply(xs, scale, out=flat_out, casting="unsafe")
+        return out
+    x = np.empty(_CHUNK, dtype=np.uint64)
+    t = np.empty(_CHUNK, dtype=np.uint64)
     for start in range(0, n, _CHUNK):
         stop = min(start + _CHUNK, n)
         xs, ts = x[: stop - start], t[: stop - start]
         xs[...] = flat_idx[start:stop]
-        np.multiply(xs, golden, out=xs)
-        np.add(xs, key, out=xs)
-        for shift, mult in ((30, m1), (27, m2)):
-            np.right_shift(xs, np.uint64(shift), out=ts)
-            np.bitwise_xor(xs, ts, out=xs)
-            np.multiply(xs, mult, out=xs)
-        np.right_shift(xs, np.uint64(31), out=ts)
-        np.bitwise_xor(xs, ts, out=xs)
-        np.right_shift(xs, bits, out=xs)
+        _hash_into(xs, ts, key, bits)
         np.multiply(xs, scale, out=flat_out[start:stop], casting="unsafe")
+    return out
+
+
+def uniform_streams(seed: int, purposes: Sequence[str], year: int, index: ArrayLike) -> NDArray[np.float64]:
+    """:func:`uniform` (float64) for several purposes over the same indices: row ``k`` is
+    ``uniform(seed, purposes[k], year, index)``, value for value.
+
+    One pass over a (purposes, indices) block costs a fraction of one call per purpose: the
+    per-call overhead of a dozen numpy operations dominates at a few thousand indices.
+    """
+    flat_idx = np.asarray(index).reshape(-1)
+    n = flat_idx.shape[0]
+    out = np.empty((len(purposes), n))
+    if n == 0 or not purposes:
+        return out
+    keys = np.array([stream_key(seed, purpose, year) for purpose in purposes], dtype=np.uint64)[:, None]
+    bits, scale = _BITS_SCALE[np.float64]
+    width = max(_CHUNK // len(purposes), 1)  # columns per block: temporaries stay near one chunk
+    x = np.empty((len(purposes), min(n, width)), dtype=np.uint64)
+    t = np.empty_like(x)
+    for start in range(0, n, width):
+        stop = min(start + width, n)
+        xs, ts = x[:, : stop - start], t[:, : stop - start]
+        xs[...] = flat_idx[start:stop]
+        _hash_into(xs, ts, keys, bits)
+        np.multiply(xs, scale, out=out[:, start:stop], casting="unsafe")
     return out
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from abm.accounting import energy_co2
 from abm.economy import ENTERPRISE_SECTORS
@@ -37,9 +39,9 @@ def record_rows(r: YearRecord) -> list[tuple[int, str, str, float, str]]:
         rows.append((y, indicator, sector, float(value), unit))
 
     def by_sector(indicator: str, values: dict[str, float], unit: str, scale: float = 1.0) -> None:
-        for sector, value in values.items():
-            add(indicator, sector, value * scale, unit)
-        add(indicator, "total", sum(values.values()) * scale, unit)
+        # rows built in one comprehension: about 11,000 rows a run make a call per row count
+        rows.extend([(y, indicator, sector, float(value * scale), unit) for sector, value in values.items()])
+        rows.append((y, indicator, "total", float(sum(values.values()) * scale), unit))
 
     # economy
     add("gdp", "total", r.gdp, "100 million yuan (2020 prices)")
@@ -116,10 +118,13 @@ def record_rows(r: YearRecord) -> list[tuple[int, str, str, float, str]]:
 
     # enterprises
     for option in ADOPTION_OPTIONS:
-        for sector in ENTERPRISE_SECTORS:
-            add(
-                f"enterprise_{option}_share", sector, 100.0 * r.enterprises[sector].shares[option], "% of sector output"
-            )
+        indicator = f"enterprise_{option}_share"
+        rows.extend(
+            [
+                (y, indicator, sector, float(100.0 * r.enterprises[sector].shares[option]), "% of sector output")
+                for sector in ENTERPRISE_SECTORS
+            ]
+        )
     new_kw = sum(s.new_roofs_kw for s in r.enterprises.values())
     add(
         "rooftop_pv_coverage_new",
@@ -162,8 +167,29 @@ def record_rows(r: YearRecord) -> list[tuple[int, str, str, float, str]]:
     return rows
 
 
+_TEXT = pd.Series(["text"]).dtype  # the dtype pandas gives a column of strings
+# its Arrow type when that dtype is Arrow-backed: text columns are then built from Arrow arrays directly
+_ARROW_TEXT = pa.array(pd.array(["text"], dtype=_TEXT)).type if getattr(_TEXT, "storage", None) == "pyarrow" else None
+
+
 def trajectory_frame(records: Iterable[YearRecord]) -> pd.DataFrame:
     """The tidy table for a whole run."""
     rows = [row for record in records for row in record_rows(record)]
-    frame = pd.DataFrame.from_records(rows, columns=COLUMNS)
-    return frame
+    if _ARROW_TEXT is None or not rows:
+        return pd.DataFrame.from_records(rows, columns=COLUMNS)
+    # the same frame as ``from_records`` gives, built column by column (about half the time)
+    year, indicator, sector, value, unit = zip(*rows, strict=True)
+
+    def text(column: tuple[str, ...]) -> pd.api.extensions.ExtensionArray:
+        return pd.array(pa.array(column, type=_ARROW_TEXT), dtype=_TEXT)
+
+    return pd.DataFrame(
+        {
+            "year": np.fromiter(year, dtype=np.int64, count=len(year)),
+            "indicator": text(indicator),
+            "sector": text(sector),
+            "value": np.fromiter(value, dtype=np.float64, count=len(value)),
+            "unit": text(unit),
+        },
+        columns=COLUMNS,
+    )

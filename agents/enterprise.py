@@ -52,7 +52,7 @@ from numpy.typing import NDArray
 
 from abm.carbon_market import Coverage, coverage, fuel_carbon_cost, sector_coverage_years
 from abm.context import YearContext, at_year
-from abm.decisions import RULES, agent_hurdle_rates, capital_recovery_factor, draw_adoption
+from abm.decisions import RULES, agent_hurdle_rates, capital_recovery_factor
 from abm.economy import ENTERPRISE_SECTORS, electricity_intensity_factor
 from abm.energy_system import self_consumed_share
 from abm.energy_use import EnergyUse
@@ -70,7 +70,7 @@ from abm.process_heat import (
     price_response,
     replaced_tce,
 )
-from abm.streams import standard_normal, uniform
+from abm.streams import standard_normal, uniform, uniform_streams
 
 Array = NDArray[np.float64]
 CARRIERS = ("coal", "gas", "oil", "heat", "electricity")
@@ -198,6 +198,13 @@ class Enterprises(mesa.Agent):
         self.subsidy_received = np.zeros(n)  # subsidies paid since the start year, yuan per firm
         self._crf: dict[float, Array] = {}
         self._output_cache: tuple[int, Array] = (-1, np.ones(n))
+        # caches of per-run constants, keyed by the values they are computed from
+        self._fuel_co2: tuple[tuple[float, ...], Array] | None = None
+        self._electricity_factor: tuple[tuple[float, ...], Array] | None = None
+        self._shape_rows = (
+            ("industry", np.flatnonzero(self.is_industry)),
+            ("commerce", np.flatnonzero(~self.is_industry)),
+        )
 
     def _annuity(self, lifetime: float) -> Array:
         """Capital recovery factor of every firm at its own hurdle rate (cached per lifetime)."""
@@ -232,7 +239,7 @@ class Enterprises(mesa.Agent):
     def _self_consumed(self, ctx: YearContext, ratio: Array, storage: NDArray[np.bool_]) -> Array:
         """Self-consumed share of PV output, on the industrial or the commercial load shape."""
         share = np.empty(self.firms)
-        for shape, rows in (("industry", self.is_industry), ("commerce", ~self.is_industry)):
+        for shape, rows in self._shape_rows:  # row indices, fixed: cheaper to gather by than masks
             share[rows] = self_consumed_share(ctx.self_consumption[shape], ratio[rows], storage[rows])
         return share
 
@@ -253,8 +260,28 @@ class Enterprises(mesa.Agent):
         out of a market.
         """
         v = ctx.values
-        fuels = sum(self.base[c] * v[f"co2_per_tce_{c}"] for c in ("coal", "gas", "oil"))
-        return fuels * self._activity(ctx) + self.process * self._output_factor(ctx)
+        factors = tuple(v[f"co2_per_tce_{c}"] for c in ("coal", "gas", "oil"))
+        if self._fuel_co2 is None or self._fuel_co2[0] != factors:  # the same every year of a run
+            fuels = sum(self.base[c] * factor for c, factor in zip(("coal", "gas", "oil"), factors, strict=True))
+            self._fuel_co2 = (factors, fuels)
+        return self._fuel_co2[1] * self._activity(ctx) + self.process * self._output_factor(ctx)
+
+    def _electricity_intensity(self, ctx: YearContext) -> Array:
+        """Each firm's electricity intensity factor this year (:func:`electricity_intensity_factor` of its sector)."""
+        v = ctx.values
+        key = (
+            ctx.year,
+            v["electricity_intensity_drift_2021_2022"],
+            v["electricity_intensity_drift"],
+            v["pv_manufacturing_electricity_intensity_change"],
+        )
+        if self._electricity_factor is None or self._electricity_factor[0] != key:  # energy() runs twice a year
+            by_sector = [
+                1.0 if s == "commercial_services" else electricity_intensity_factor(v, ctx.year, s)
+                for s in self.sectors
+            ]
+            self._electricity_factor = (key, np.asarray(by_sector)[self.sector])
+        return self._electricity_factor[1]
 
     def coverage(self, ctx: YearContext) -> Coverage:
         """Which firms a carbon market covers this year."""
@@ -285,10 +312,7 @@ class Enterprises(mesa.Agent):
         fuel_kept = scale * np.where(self.waste_heat, 1.0 - v["waste_heat_recovery_saving"], 1.0)
         coal, gas = self.base["coal"] * fuel_kept, self.base["gas"] * fuel_kept
         oil, heat = self.base["oil"] * fuel_kept, self.base["heat"] * scale
-        by_sector = [
-            1.0 if s == "commercial_services" else electricity_intensity_factor(v, ctx.year, s) for s in self.sectors
-        ]
-        electricity = self.base["electricity"] * scale * np.asarray(by_sector)[self.sector]
+        electricity = self.base["electricity"] * scale * self._electricity_intensity(ctx)
         low = v["low_temperature_heat_share"]
         moved = np.where(self.electrified, (coal + gas) * low, 0.0)
         kept = np.where(self.electrified, 1.0 - low, 1.0)
@@ -348,9 +372,23 @@ class Enterprises(mesa.Agent):
         n = self.firms
         rows = np.arange(n)
 
+        # every firm's uniform draw for each purpose this year (common random numbers), all in one pass
+        purposes = (
+            "pv",
+            "storage",
+            "retrofit",
+            "electrified_heat",
+            "waste_heat_recovery",
+            "boiler",
+            "recycling",
+            "green_power",
+        )
+        drawn = uniform_streams(self.model.seed, [f"firm.{p}" for p in purposes], ctx.year, rows)
+        by_purpose = dict(zip(purposes, drawn, strict=True))
+
         def draws(purpose: str) -> Array:
-            """Every firm's uniform draw for ``purpose`` this year (common random numbers)."""
-            return uniform(self.model.seed, f"firm.{purpose}", ctx.year, rows)
+            """Every firm's uniform draw for ``purpose`` this year."""
+            return by_purpose[purpose]
 
         logit = RULES["benefit_cost_logit"]
         bass = RULES["bass_hazard"]
@@ -379,6 +417,21 @@ class Enterprises(mesa.Agent):
             """Bass hazard from the output share of the firm's sector that has adopted ``option``."""
             return bass(v["firm_bass_p"], v["firm_bass_q"], peer_shares[option][self.sector])
 
+        def adopts(
+            purpose: str, eligible: NDArray[np.bool_], chance: Array, benefit: Array, cost: Array, asc: float
+        ) -> NDArray[np.bool_]:
+            """Eligible firms whose draw falls below ``chance * logit(benefit, cost)``.
+
+            The logit is a probability (at most 1), so only firms whose draw falls below
+            ``chance`` can adopt: it is evaluated for those alone, with the same result.
+            """
+            u = draws(purpose)
+            rows = np.flatnonzero(eligible & (u < chance))
+            p = chance[rows] * logit(np.broadcast_to(benefit, (n,))[rows], np.broadcast_to(cost, (n,))[rows], asc, beta)
+            adopted = np.zeros(n, dtype=bool)
+            adopted[rows[u[rows] < p]] = True
+            return adopted
+
         # rooftop PV (per firm, yuan/yr)
         gen = self.roof_kw * v["pv_full_load_hours"]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -391,8 +444,7 @@ class Enterprises(mesa.Agent):
             pv_benefit = pv_benefit + gen * inst.national_pv_subsidy_firm * years_ratio
         pv_capex = ctx.pv_price * v["ci_pv_price_factor"] - inst.pv_subsidy * mult
         pv_cost = self.roof_kw * (pv_capex * self._annuity(v["pv_lifetime"]) + v["pv_om_cost"])
-        p_pv = opportunity("pv") * logit(pv_benefit, pv_cost, v["asc.enterprise_pv"], beta)
-        adopts_pv = draw_adoption(draws("pv"), ~self.has_pv, p_pv)
+        adopts_pv = adopts("pv", ~self.has_pv, opportunity("pv"), pv_benefit, pv_cost, v["asc.enterprise_pv"])
 
         # behind-the-meter storage: arbitrage (less the valley power lost in the round trip),
         # discharge incentive, more PV used on site
@@ -409,8 +461,9 @@ class Enterprises(mesa.Agent):
         )
         storage_annuity = self._annuity(v["storage_lifetime"])
         storage_cost = kwh * (ctx.storage_price - inst.storage_subsidy * mult) * storage_annuity
-        p_storage = opportunity("storage") * logit(storage_benefit, storage_cost, v["asc.storage"], beta)
-        adopts_storage = draw_adoption(draws("storage"), ~self.has_storage, p_storage)
+        adopts_storage = adopts(
+            "storage", ~self.has_storage, opportunity("storage"), storage_benefit, storage_cost, v["asc.storage"]
+        )
 
         # efficiency retrofit
         heat_price = v["coal_price"] / v["chp_heat_efficiency"]
@@ -432,10 +485,14 @@ class Enterprises(mesa.Agent):
             # benchmark control, or the key energy users' targets under energy dual control)
             above = self.energy_intensive & (self.intensity > v["benchmark_control_threshold"])
             retrofit_chance = np.where(above, 1.0, retrofit_chance)
-        p_retrofit = retrofit_chance * logit(
-            v["efficiency_retrofit_saving"] * bill, retrofit_annual, v["asc.efficiency_retrofit"], beta
+        adopts_retrofit = adopts(
+            "retrofit",
+            ~self.retrofitted,
+            retrofit_chance,
+            v["efficiency_retrofit_saving"] * bill,
+            retrofit_annual,
+            v["asc.efficiency_retrofit"],
         )
-        adopts_retrofit = draw_adoption(draws("retrofit"), ~self.retrofitted, p_retrofit)
 
         # electrified low-temperature heat
         low = v["low_temperature_heat_share"]
@@ -444,8 +501,14 @@ class Enterprises(mesa.Agent):
         heat_benefit = low * (e.coal * coal_price + e.gas * gas_price) - added_kwh * tariff
         heat_annuity = self._annuity(v["electrified_heat_lifetime"])
         heat_cost = fuel_replaced * v["electrified_heat_cost"] * heat_annuity
-        p_heat = opportunity("electrified_heat") * logit(heat_benefit, heat_cost, v["asc.electrified_heat"], beta)
-        adopts_heat = draw_adoption(draws("electrified_heat"), ~self.electrified & (fuel_replaced > 0), p_heat)
+        adopts_heat = adopts(
+            "electrified_heat",
+            ~self.electrified & (fuel_replaced > 0),
+            opportunity("electrified_heat"),
+            heat_benefit,
+            heat_cost,
+            v["asc.electrified_heat"],
+        )
 
         # waste-heat recovery (industry): saves part of the fuel burned
         fuel_bill = e.coal * coal_price + e.gas * gas_price + e.oil * oil_price
@@ -454,11 +517,13 @@ class Enterprises(mesa.Agent):
         recovery_cost = (
             saving * fuel_tce * v["waste_heat_recovery_cost"] * self._annuity(v["waste_heat_recovery_lifetime"])
         )
-        p_recovery = opportunity("waste_heat_recovery") * logit(
-            saving * fuel_bill, recovery_cost, v["asc.waste_heat_recovery"], beta
-        )
-        adopts_recovery = draw_adoption(
-            draws("waste_heat_recovery"), ~self.waste_heat & self.is_industry & (fuel_tce > 0), p_recovery
+        adopts_recovery = adopts(
+            "waste_heat_recovery",
+            ~self.waste_heat & self.is_industry & (fuel_tce > 0),
+            opportunity("waste_heat_recovery"),
+            saving * fuel_bill,
+            recovery_cost,
+            v["asc.waste_heat_recovery"],
         )
 
         # boiler fuel: one choice among gas, biomass and electric boilers (exclusive)
@@ -468,17 +533,27 @@ class Enterprises(mesa.Agent):
         waste_t = self.output_2020 * self._output_factor(ctx) * v["solid_waste_per_output"]
         recycle_benefit = waste_t * (inst.recycling_incentive * mult + v["solid_waste_disposal_fee"])
         recycle_cost = waste_t * v["solid_waste_recycling_cost"]
-        p_recycle = opportunity("recycling") * logit(
-            recycle_benefit, recycle_cost, v["asc.solid_waste_recycling"], beta
+        adopts_recycling = adopts(
+            "recycling",
+            ~self.recycling & self.is_industry,
+            opportunity("recycling"),
+            recycle_benefit,
+            recycle_cost,
+            v["asc.solid_waste_recycling"],
         )
-        adopts_recycling = draw_adoption(draws("recycling"), ~self.recycling & self.is_industry, p_recycle)
 
         # green-power contracts
         contracted = v["green_power_share"] * (e.electricity - e.own_pv)
         green_benefit = contracted * ctx.grid_ef / 1000.0 * inst.carbon_price * v["carbon_pass_through_electricity"]
         green_cost = contracted * v["green_power_premium"]
-        p_green = opportunity("green_power") * logit(green_benefit, green_cost, v["asc.green_power"], beta)
-        adopts_green = draw_adoption(draws("green_power"), ~self.green_power, p_green)
+        adopts_green = adopts(
+            "green_power",
+            ~self.green_power,
+            opportunity("green_power"),
+            green_benefit,
+            green_cost,
+            v["asc.green_power"],
+        )
 
         ledger = ctx.ledger
         ledger.claim("pv_subsidy", inst.pv_subsidy * rate * float(self.roof_kw[adopts_pv].sum()))
@@ -518,9 +593,13 @@ class Enterprises(mesa.Agent):
         rows = np.arange(n)
         exits = np.zeros(n, dtype=bool)
         if inst.backward_exit_rate > 0:
+            # both draws in one pass (row 0: renewal, row 1: exit of backward capacity)
+            renewal_draw, exit_draw = uniform_streams(seed, ["firm.renewal", "firm.backward_exit"], year, rows)
             backward = self.energy_intensive & (self.intensity >= v["backward_threshold"])
-            exits = backward & (uniform(seed, "firm.backward_exit", year, rows) < inst.backward_exit_rate)
-        renewed = exits | (uniform(seed, "firm.renewal", year, rows) < v["firm_renewal_rate"] / 100.0)
+            exits = backward & (exit_draw < inst.backward_exit_rate)
+        else:
+            renewal_draw = uniform(seed, "firm.renewal", year, rows)
+        renewed = exits | (renewal_draw < v["firm_renewal_rate"] / 100.0)
         entrants = np.flatnonzero(renewed)  # an entrant takes the row of the firm it replaces
         count = entrants.shape[0]
         if count == 0:

@@ -35,7 +35,7 @@ from abm import national
 from abm.context import BASE_YEAR, YearContext, at_year
 from abm.decisions import RULES, capital_recovery_factor, service_lives
 from abm.energy_use import EnergyUse
-from abm.streams import uniform
+from abm.streams import uniform_streams
 
 MAX_SIMULATED_VEHICLES = 5_000  # a larger fleet is simulated as a sample, each vehicle weighted
 
@@ -170,17 +170,16 @@ class RoadFleet(TransportFleet):
         # the year's purchases are numbered 0, 1, ...; purchase j draws the same numbers in
         # every run with this seed, however many vehicles were bought before
         purchase = np.arange(buys)
-        seed, fleet = self.model.seed, f"fleet.{self.fleet}"
-        new_electric = uniform(seed, f"{fleet}.electric", ctx.year, purchase) < max(mandate, p_econ)
+        fleet = f"fleet.{self.fleet}"
+        # both draws of each purchase in one pass (row 0: electric or not, row 1: service life)
+        electric_draw, life_draw = uniform_streams(
+            self.model.seed, [f"{fleet}.electric", f"{fleet}.life"], ctx.year, purchase
+        )
+        new_electric = electric_draw < max(mandate, p_econ)
         lifetime = self._p(ctx, "lifetime")
         self.electric = np.concatenate([self.electric[keep], new_electric])
         self.age = np.concatenate([self.age[keep], np.zeros(buys)])
-        self.life = np.concatenate(
-            [
-                self.life[keep],
-                service_lives(uniform(seed, f"{fleet}.life", ctx.year, purchase), lifetime, v["service_life_spread"]),
-            ]
-        )
+        self.life = np.concatenate([self.life[keep], service_lives(life_draw, lifetime, v["service_life_spread"])])
         self.purchases = buys * self.weight
         self.electric_purchases = int(np.count_nonzero(new_electric)) * self.weight
         ctx.ledger.claim("fleet_ev_subsidy", inst.fleet_ev_subsidy * inst.subsidy_multiplier * self.electric_purchases)
