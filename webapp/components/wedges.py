@@ -28,7 +28,7 @@ def part_label(split: str, part: str, words: Words) -> str:
     if split == "group":
         return words(f"group.{part}")
     slug = part.replace("'", "").replace(" ", "_")
-    return words(f"guide.mechanism.{slug}")
+    return words(f"wedges.channel.{slug}")
 
 
 def wedges_option(rows: pd.DataFrame, split: str, words: Words) -> dict[str, Any]:
