@@ -328,3 +328,16 @@ def test_money_in_the_headline_uses_natural_units(server, sessions):  # noqa: F8
     assert re.search(r"(million|billion) yuan", s.text(".sq-cards"))
     assert "100 million" not in s.text(".sq-cards")
     s.assert_no_errors()
+
+
+def test_the_guide_to_an_uncertainty_says_it_was_not_measured(server, sessions):  # noqa: F811
+    """An uncertainty, found through the search box, has a guide too: range and values, no channel, no effect."""
+    name = catalogue.UNCERTAINTIES[0].name
+    s = sessions().open(f"{server}/?preset=plan&lang=en")
+    s.page.locator(".sq-search input").fill(name)
+    s.page.locator(f".sq-info-{name}").click()
+    s.page.locator(f".sq-guide-{name}").wait_for(timeout=WAIT_MS)
+    text = s.text(".sq-guide")
+    assert Words("en")("guide.no_effect") in text
+    assert s.page.locator(".sq-guide-channel").count() == 0
+    s.assert_no_errors()

@@ -87,10 +87,11 @@ def GuidePanel(  # noqa: N802
                 span("sq-guide-current", words("guide.current", value=value_text(p, scenario.values[name], words)))
             )
             _row(words("guide.values"), *values, cls="sq-guide-values")
-            channel = [div("", [words(mechanism_key(name))])]
-            if words.lang != "zh" and guide.channel:
-                channel.append(div("sq-guide-channel-text", [guide.channel]))
-            _row(words("guide.channel"), *channel, cls="sq-guide-channel")
+            if guide.kind == "lever":  # an uncertainty is a fact about the future: it acts through no one
+                channel = [div("", [words(mechanism_key(name))])]
+                if words.lang != "zh" and guide.channel:
+                    channel.append(div("sq-guide-channel-text", [guide.channel]))
+                _row(words("guide.channel"), *channel, cls="sq-guide-channel")
             if guide.expected_sign in SIGN_KEYS:
                 _row(words("guide.sign"), words(f"guide.{SIGN_KEYS[guide.expected_sign]}"), cls="sq-guide-sign")
             effect = guide.effects.get(LOW_TO_HIGH)
