@@ -37,7 +37,7 @@ from types import MappingProxyType
 
 from abm.calibrated import calibrated_values, calibration_file
 from abm.files import read_toml
-from abm.parameters import ParameterValueError, Registry, registry, show
+from abm.parameters import Parameter, ParameterValueError, Registry, registry, show
 
 SECTIONS = {"levers": "lever", "context": "context", "uncertainties": "uncertainty", "parameters": "parameter"}
 TOP_LEVEL = {"name", "description", *SECTIONS}
@@ -146,9 +146,16 @@ class Scenario:
                 continue
             lines.append(f"[{section}]")
             for name in names:
-                lines.append(f"{_key(name)} = {self.values[name]!r}")
+                lines.append(f"{_key(name)} = {_toml_number(reg[name], self.values[name])}")
             lines.append("")
         return "\n".join(lines)
+
+
+def _toml_number(param: Parameter, value: float) -> str:
+    """A value as TOML: whole-number settings (years, counts, switches) as integers, the rest as floats."""
+    if (param.whole or param.unit == "switch") and float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
 
 
 def _quote(text: str) -> str:

@@ -95,7 +95,7 @@ def test_link_settings_are_validated():
     assert settings.preset == catalogue.DEFAULT_PRESET
     assert dict(settings.overrides) == {"ev_subsidy": 3000.0}
     assert settings.lang == app_text.FALLBACK_LANG
-    text = " ".join(problems)
+    text = " ".join(map(str, problems))
     for word in ("preset", "storage_subsidy", "car_km", "bogus", "pv_subsidy", "language"):
         assert word in text
     again, none = state.parse_query(settings.query())

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from abm.comparison import peak_target_year
 from abm.parameters import Parameter, registry
-from abm.scenario import builtin_names
+from abm.scenario import Scenario, ScenarioError, builtin_names, load_scenario
 
 REGISTRY = registry()
 LEVERS: list[Parameter] = REGISTRY.of_kind("lever")
@@ -42,5 +44,17 @@ INTENSITY_VIEWS = [
     ("intensity.co2", ["co2_intensity_2030"]),
     ("intensity.nonfossil", ["nonfossil_share_2025"]),
 ]
-TABS = ["scorecard", "adoption", "fiscal", "intensity", "ensemble"]
+TABS = ["scorecard", "adoption", "fiscal", "intensity", "wedges", "ensemble"]
 COMPARISON_SYMBOLS = {"<=": "≤", ">=": "≥", "<": "<", ">": ">"}
+
+# how the shipped effects and wedges tables (abm/data/effects) were measured: docs/policy_effects.md
+EFFECTS_MEMBERS = 20
+EFFECTS_HOUSEHOLDS = 20_000
+
+
+@lru_cache(maxsize=len(PRESETS))
+def preset_scenario(name: str) -> Scenario:
+    """A built-in scenario (only the built-in names: a link cannot name a file)."""
+    if name not in PRESETS:
+        raise ScenarioError(f"unknown preset '{name}'; presets are {', '.join(PRESETS)}")
+    return load_scenario(name)

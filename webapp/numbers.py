@@ -6,8 +6,7 @@ import math
 from functools import lru_cache
 
 from abm.parameters import Parameter
-from webapp.catalogue import CONTROLS, PRESETS, SWITCH
-from webapp.state import preset_scenario
+from webapp.catalogue import CONTROLS, PRESETS, SWITCH, preset_scenario
 from webapp.text import Words
 
 PERCENT = 100.0
@@ -23,6 +22,37 @@ def fmt(value: float | None, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     return f"{value:,.{digits}f}"
+
+
+YUAN_PER_100_MILLION = 1e8  # the model's money unit (100 million yuan, 亿元) in yuan
+# the money units a reader of each language expects, largest first: (yuan per unit, key in the app's words)
+MONEY_SCALES = {
+    "en": ((1e9, "money.billion"), (1e6, "money.million")),
+    "zh": ((1e8, "money.yi"), (1e4, "money.wan")),
+}
+MONEY_FIGURES = 3  # significant figures of a sum of money
+
+
+def money(value_100m_yuan: float | None, words: Words) -> tuple[str, str]:
+    """A sum of money given in 100 million yuan as (number, unit) in units natural to ``words``' language.
+
+    English: billion or million yuan; Chinese: 亿元 or 万元; three significant figures
+    (``3.38`` -> ``("338", "million yuan")`` or ``("3.38", "亿元")``).
+    """
+    scales = MONEY_SCALES.get(words.lang, MONEY_SCALES["en"])
+    if value_100m_yuan is None or not math.isfinite(value_100m_yuan):
+        return fmt(None), words(scales[0][1])
+    yuan = value_100m_yuan * YUAN_PER_100_MILLION
+    factor, key = next(((f, k) for f, k in scales if abs(yuan) >= f), scales[-1])
+    amount = yuan / factor
+    digits = 0 if amount == 0 else max(0, min(2, MONEY_FIGURES - 1 - math.floor(math.log10(abs(amount)))))
+    return fmt(amount, digits), words(key)
+
+
+def money_text(value_100m_yuan: float | None, words: Words) -> str:
+    """:func:`money` as one string: ``338 million yuan``, ``3.38亿元``."""
+    number, unit = money(value_100m_yuan, words)
+    return f"{number}{unit}" if words.lang == "zh" else f"{number} {unit}"
 
 
 def is_percent(p: Parameter) -> bool:

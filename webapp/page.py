@@ -12,17 +12,20 @@ import solara.lab
 import webapp.serving  # noqa: F401 (how Solara serves the app)
 from abm.scenario import Scenario, ScenarioError
 from webapp.catalogue import BASELINE, TABS
+from webapp.components.address import NONE, PUSH, REPLACE, address_sync
 from webapp.components.controls import ControlPanel
 from webapp.components.emissions import EmissionsChart
 from webapp.components.ensemble import EnsembleView
+from webapp.components.guide import GuidePanel
 from webapp.components.headlines import Headlines
 from webapp.components.html import alert, div
 from webapp.components.scorecard import Scorecard
 from webapp.components.tabs import Adoption, Fiscal, Intensity
 from webapp.components.topbar import TopBar
+from webapp.components.wedges import Wedges
 from webapp.palette import CURRENT_COLOUR
 from webapp.runs import HOUSEHOLDS, SEED, Outcome, simulate
-from webapp.state import LINK, Settings, parse_query
+from webapp.state import LinkProblem, Settings, parse_query
 from webapp.text import Words, default_language
 
 CSS = resources.files("webapp").joinpath("style.css").read_text(encoding="utf-8")
@@ -38,41 +41,48 @@ def _accept_language() -> str | None:
 def Page() -> None:  # noqa: N802 (Solara looks up Page)
     router = solara.use_router()
     default_lang = default_language(_accept_language())
-    settings, problems = solara.use_memo(
-        lambda: parse_query(router.search, default_lang), [router.search, default_lang]
-    )
+    # the settings live in this page's state (the address, how it enters the history, a serial);
+    # AddressSync writes them to the address bar and reports back/forward
+    address, set_address = solara.use_state((router.search or "", NONE, 0))
+
+    def arrive(query: str) -> None:
+        set_address(lambda now: now if now[0] == query else (query, NONE, now[2] + 1))
+
+    solara.use_effect(lambda: arrive(router.search or ""), [router.search])  # Solara's router saw back/forward
+    query = address[0]
+    settings, problems = solara.use_memo(lambda: parse_query(query, default_lang), [query, default_lang])
     words = solara.use_memo(lambda: Words(settings.lang), [settings.lang])
+    guide, set_guide = solara.use_state(None)
 
-    # the callbacks read the latest router and settings through a ref, so they keep their identity
+    # the callbacks read the latest settings through a ref, so they keep their identity
     # from one render to the next and the controls whose values did not change are not drawn again
-    latest = solara.use_ref((router, settings))
-    latest.current = (router, settings)
+    latest = solara.use_ref(settings)
+    latest.current = settings
 
-    def make_callbacks() -> tuple[Callable[[Settings], None], Callable[[str, float], None], Callable[[], None]]:
-        def navigate(new: Settings) -> None:
-            current_router = latest.current[0]
-            current_router.push(f"{current_router.path}?{new.query()}")
+    def make_callbacks() -> tuple[Callable[..., None], Callable[[str, float], None], Callable[[], None]]:
+        def navigate(new: Settings, mode: str = PUSH) -> None:
+            set_address(lambda now: (new.query(), mode, now[2] + 1))
 
         def on_commit(name: str, value: float) -> None:
-            navigate(latest.current[1].with_value(name, value))
+            navigate(latest.current.with_value(name, value), REPLACE)  # a slider step is no history entry
 
         def on_reset() -> None:
-            now = latest.current[1]
+            now = latest.current
             navigate(Settings(now.preset, (), now.lang))
 
         return navigate, on_commit, on_reset
 
     navigate, on_commit, on_reset = solara.use_memo(make_callbacks, [])
 
-    def checked() -> tuple[Settings, Scenario, list[str]]:
+    def checked() -> tuple[Settings, Scenario, list[LinkProblem]]:
         try:
             return settings, settings.scenario(), problems
-        except ScenarioError as err:  # parse_query checked every value; this is a second line of defence
+        except ScenarioError:  # parse_query checked every value; this is a second line of defence
             fallback = Settings(settings.preset, (), settings.lang)
-            return fallback, fallback.scenario(), [*problems, str(err)]
+            return fallback, fallback.scenario(), [*problems, LinkProblem("together")]
 
     # memoised: the page is drawn again while a run starts and ends, and the controls need not be
-    settings, scenario, problems = solara.use_memo(checked, [router.search, default_lang])
+    settings, scenario, problems = solara.use_memo(checked, [query, default_lang])
 
     sim = solara.lab.use_task(lambda: simulate(settings), dependencies=[settings], raise_error=False)
     outcome: Outcome | None = sim.latest  # type: ignore[assignment]
@@ -81,13 +91,17 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
     solara.Title(words("app.title"))
     solara.Style(CSS)
     with div("sq-app" + (" sq-busy" if sim.pending else ""), **{"data-lang": settings.lang}):
+        address_sync(*address, on_arrive=arrive)
         TopBar(settings, outcome, words, navigate)
         div("sq-progress", [rv.ProgressLinear(indeterminate=True, height=3, color="amber", active=bool(sim.pending))])
         with div("sq-body"):
-            ControlPanel(settings, scenario, words, on_commit, on_reset)
+            ControlPanel(settings, scenario, words, on_commit, on_reset, on_guide=set_guide)
+            with div("sq-guide-host"):  # always there, so opening the guide redraws nothing else
+                if guide is not None:
+                    GuidePanel(guide, scenario, words, on_close=lambda: set_guide(None))
             with div("sq-main"):
-                for message in problems:
-                    alert(words("error.link", message=message.removeprefix(LINK + ": ")), "sq-error sq-link-error")
+                for problem in problems:
+                    alert(words("error.link", message=problem.text(words)), "sq-error sq-link-error")
                 if sim.error:
                     alert(words("error.run", message=str(sim.exception)), "sq-error")
                 if outcome is None:
@@ -103,6 +117,7 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
                             for i, name in enumerate(TABS):
                                 rv.Tab(children=[words(f"tab.{name}")], value=i, class_=f"sq-tab-{name}")
                         views = {"scorecard": Scorecard, "adoption": Adoption, "fiscal": Fiscal, "intensity": Intensity}
+                        views["wedges"] = lambda _outcome, words: Wedges(words)  # a shipped, measured table
                         if TABS[tab] in views:
                             views[TABS[tab]](outcome, words)
                         # the ensemble stays mounted (hidden) so a run in progress and its result survive a tab change

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import reacton.ipyvuetify as rv
 import solara
 
+from abm.lever_guide import label, search_levers
 from abm.parameters import Parameter
 from abm.scenario import Scenario
 from webapp.catalogue import LEVERS, OPEN_GROUP, PLAN, SWITCH, UNCERTAINTIES
@@ -14,9 +15,41 @@ from webapp.components.html import div, span
 from webapp.numbers import decimals, slider_step, value_text
 from webapp.palette import CURRENT_COLOUR
 from webapp.state import Settings, preset_scenario
-from webapp.text import Words
+from webapp.text import LANGUAGES, Words
 
 SLIDER_INSET_PX = 10  # where the track starts inside the slider (half the thumb)
+
+
+@solara.component
+def InfoButton(name: str, words: Words, on_guide: Callable[[str], None]) -> None:  # noqa: N802
+    """The small "i" that opens the guide to a lever (a button: it works by touch and keyboard, not on hover)."""
+    button = rv.Btn(
+        children=[rv.Icon(children=["mdi-information-outline"], size=18)],
+        icon=True,
+        variant="text",
+        size="small",
+        density="compact",
+        class_=f"sq-info sq-info-{name}",
+        attributes={"title": words("guide.open"), "aria-label": words("guide.open")},
+    )
+    rv.use_event(button, "click", lambda *_: on_guide(name))
+
+
+def matching(query: str, lang: str) -> list[str] | None:
+    """The levers and uncertainties whose texts hold every word of ``query`` (None: no query, show all).
+
+    Levers through :func:`abm.lever_guide.search_levers` (names, labels in both languages,
+    meanings and the plan's sentences); uncertainties by name, labels and description.
+    """
+    if not query.strip():
+        return None
+    found = set(search_levers(query, lang))
+    terms = [t.casefold() for t in query.split()]
+    for p in UNCERTAINTIES:
+        texts = [p.name, p.name.replace("_", " "), p.description, *(label(p.name, other) for other in LANGUAGES)]
+        if all(any(t in text.casefold() for text in texts) for t in terms):
+            found.add(p.name)
+    return [p.name for p in [*LEVERS, *UNCERTAINTIES] if p.name in found]
 
 
 @solara.component
@@ -27,6 +60,7 @@ def SliderControl(  # noqa: N802
     plan_value: float,
     words: Words,
     on_commit: Callable[[str, float], None],
+    on_guide: Callable[[str], None],
 ) -> None:
     """A lever or uncertainty as a slider: label, value with unit, range from the registry, plan value marked.
 
@@ -65,6 +99,7 @@ def SliderControl(  # noqa: N802
     with div(f"sq-control sq-param-{p.name}{modified}"):
         with div("sq-control-head", title=words.hint(p.name)):
             span("sq-control-label", words.param(p.name))
+            InfoButton(p.name, words, on_guide)
             span("sq-control-value", value_text(p, shown, words))
         slider = rv.Slider(
             v_model=value,
@@ -101,12 +136,14 @@ def SwitchControl(  # noqa: N802
     plan_value: float,
     words: Words,
     on_commit: Callable[[str, float], None],
+    on_guide: Callable[[str], None],
 ) -> None:
     """A lever of unit 'switch' (0/1) as an on/off switch, the plan's setting named beside it."""
     modified = " sq-modified" if value != preset_value else ""
     with div(f"sq-control sq-switch-control sq-param-{p.name}{modified}"):
         with div("sq-control-head", title=words.hint(p.name)):
             span("sq-control-label", words.param(p.name))
+            InfoButton(p.name, words, on_guide)
             span("sq-plan-inline", words("controls.plan_mark", value=value_text(p, plan_value, words)))
         rv.Switch(
             v_model=value >= 0.5,
@@ -135,8 +172,13 @@ def ControlPanel(  # noqa: N802
     words: Words,
     on_commit: Callable[[str, float], None],
     on_reset: Callable[[], None],
+    on_guide: Callable[[str], None],
 ) -> None:
-    """The levers grouped by their registry group, then the uncertainties, in expandable panels."""
+    """A search box, then the levers grouped by their registry group and the uncertainties, in expandable panels.
+
+    Typing in the search box shows only the matching controls, their groups open; clearing it
+    restores the panels as they were.
+    """
     preset_values = preset_scenario(settings.preset).values
     plan_values = preset_scenario(PLAN).values
     sections = [("controls.levers", LEVERS), ("controls.uncertainties", UNCERTAINTIES)]
@@ -144,7 +186,22 @@ def ControlPanel(  # noqa: N802
     open_panels, set_open_panels = solara.use_state(
         {title: [i for i, g in enumerate(_groups(params)) if g == OPEN_GROUP] for title, params in sections}
     )
+    query, set_query = solara.use_state("")
+    shown = solara.use_memo(lambda: matching(query, words.lang), [query, words.lang])
     with div("sq-controls"):
+        rv.TextField(
+            v_model=query,
+            on_v_model=lambda text: set_query(text or ""),
+            placeholder=words("search.placeholder"),
+            prepend_inner_icon="mdi-magnify",
+            clearable=True,
+            hide_details=True,
+            density="compact",
+            variant="outlined",
+            class_="sq-search",
+        )
+        if shown == []:
+            div("sq-no-match", [words("search.none", query=query.strip())])
         with div("sq-controls-head"):
             span("sq-controls-preset", words("controls.from", preset=words(f"preset.{settings.preset}")))
             if settings.overrides:
@@ -152,14 +209,20 @@ def ControlPanel(  # noqa: N802
                 solara.Button(
                     words("preset.reset"), on_click=on_reset, text=True, icon_name="mdi-restore", classes=["sq-reset"]
                 )
-        for title, params in sections:
+        for title, all_params in sections:
+            params = all_params if shown is None else [p for p in all_params if p.name in shown]
+            if not params:
+                continue
             div("sq-section-title", [words(title)])
+            searching = shown is not None
             with rv.ExpansionPanels(
                 multiple=True,
                 variant="accordion",
                 flat=True,
-                v_model=open_panels[title],
-                on_v_model=lambda opened, title=title: set_open_panels(lambda now: {**now, title: list(opened)}),
+                v_model=list(range(len(_groups(params)))) if searching else open_panels[title],
+                on_v_model=lambda opened, title=title, searching=searching: (
+                    None if searching else set_open_panels(lambda now: {**now, title: list(opened)})
+                ),
                 class_="sq-panels",
             ):
                 for group, members in _groups(params).items():
@@ -179,4 +242,5 @@ def ControlPanel(  # noqa: N802
                                     plan_values[p.name],
                                     words,
                                     on_commit,
+                                    on_guide,
                                 )

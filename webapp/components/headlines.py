@@ -10,7 +10,7 @@ from abm.run import RunResult
 from abm.scorecard import HEADLINE, series
 from webapp.catalogue import PEAK_YEAR
 from webapp.components.html import div, span
-from webapp.numbers import fmt
+from webapp.numbers import fmt, money
 from webapp.runs import Outcome
 from webapp.text import Words
 
@@ -85,7 +85,6 @@ def Headlines(outcome: Outcome, words: Words) -> None:  # noqa: N802
         HeadlineCard(
             "fiscal",
             words("card.cost", year=PEAK_YEAR),
-            fmt(summary.fiscal_cost, 2),
-            words("unit.100 million yuan"),
+            *money(summary.fiscal_cost, words),
             per_tonne,
         )

@@ -10,7 +10,7 @@ from webapp.catalogue import INTENSITY_VIEWS, PEAK_YEAR
 from webapp.charts import adoption_options, fiscal_option, intensity_option
 from webapp.components.chart import Chart, ChartGrid
 from webapp.components.html import div
-from webapp.numbers import fmt
+from webapp.numbers import fmt, money_text
 from webapp.runs import Outcome
 from webapp.text import Words
 
@@ -48,7 +48,7 @@ def Fiscal(outcome: Outcome, words: Words) -> None:  # noqa: N802
                 for s in summaries:
                     cells = [
                         words("fiscal.to_year", year=s.end_year),
-                        f"{fmt(s.fiscal_cost, 2)}",
+                        money_text(s.fiscal_cost, words),
                         f"{fmt(s.avoided_mt)}",
                         fmt(s.yuan_per_tonne, 0) if s.yuan_per_tonne is not None else words("card.nothing_avoided"),
                     ]
