@@ -42,5 +42,5 @@ INTENSITY_VIEWS = [
     ("intensity.co2", ["co2_intensity_2030"]),
     ("intensity.nonfossil", ["nonfossil_share_2025"]),
 ]
-TABS = ["scorecard", "adoption", "fiscal", "intensity", "ensemble"]
+TABS = ["scorecard", "adoption", "fiscal", "intensity", "members"]
 COMPARISON_SYMBOLS = {"<=": "≤", ">=": "≥", "<": "<", ">": ">"}

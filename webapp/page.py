@@ -14,14 +14,14 @@ from abm.scenario import Scenario, ScenarioError
 from webapp.catalogue import BASELINE, TABS
 from webapp.components.controls import ControlPanel
 from webapp.components.emissions import EmissionsChart
-from webapp.components.ensemble import EnsembleView
+from webapp.components.ensemble import AnswerStatus, MembersView
 from webapp.components.headlines import Headlines
 from webapp.components.html import alert, div
 from webapp.components.scorecard import Scorecard
 from webapp.components.tabs import Adoption, Fiscal, Intensity
 from webapp.components.topbar import TopBar
 from webapp.palette import CURRENT_COLOUR
-from webapp.runs import HOUSEHOLDS, SEED, Outcome, simulate
+from webapp.runs import HOUSEHOLDS, MEMBERS, Outcome, Step, answers
 from webapp.state import LINK, Settings, parse_query
 from webapp.text import Words, default_language
 
@@ -74,15 +74,30 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
     # memoised: the page is drawn again while a run starts and ends, and the controls need not be
     settings, scenario, problems = solara.use_memo(checked, [router.search, default_lang])
 
-    sim = solara.lab.use_task(lambda: simulate(settings), dependencies=[settings], raise_error=False)
-    outcome: Outcome | None = sim.latest  # type: ignore[assignment]
+    # the emulator's estimate at once, then the exact members from the shared pool (in the task's thread);
+    # a superseded task stops waiting and gives its queued runs up
+    task_ref = solara.use_ref(None)
+
+    def answer_steps():
+        task = task_ref.current
+        yield from answers(settings, lambda: task is None or task.is_current())
+
+    sim = solara.lab.use_task(answer_steps, dependencies=[settings], raise_error=False)  # type: ignore[arg-type]
+    task_ref.current = sim
+    step: Step | None = sim.latest  # type: ignore[assignment]
+    shown = solara.use_ref(None)  # the last answer, kept on screen until the new settings' first answer
+    if step is not None and step.outcome is not None:
+        shown.current = step.outcome
+    outcome: Outcome | None = shown.current
+    waiting = outcome is None or outcome.settings != settings
     tab, set_tab = solara.use_state(0)
 
     solara.Title(words("app.title"))
     solara.Style(CSS)
-    with div("sq-app" + (" sq-busy" if sim.pending else ""), **{"data-lang": settings.lang}):
+    busy = " sq-busy" if sim.pending else ""
+    with div("sq-app" + busy + (" sq-waiting" if waiting else ""), **{"data-lang": settings.lang}):
         TopBar(settings, outcome, words, navigate)
-        div("sq-progress", [rv.ProgressLinear(indeterminate=True, height=3, color="amber", active=bool(sim.pending))])
+        div("sq-progress", [rv.ProgressLinear(indeterminate=True, height=3, color="amber", active=waiting)])
         with div("sq-body"):
             ControlPanel(settings, scenario, words, on_commit, on_reset)
             with div("sq-main"):
@@ -95,22 +110,34 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
                         rv.ProgressCircular(indeterminate=True, color=CURRENT_COLOUR, size=48)
                         div("", [words("status.running")])
                     return
-                with div("sq-outcome", **{"data-settings": outcome.settings.query()}):
+                attributes = {"data-settings": outcome.settings.query(), "data-answer": outcome.kind}
+                with div("sq-outcome", **attributes):
+                    AnswerStatus(outcome, step if step is not None and not waiting else None, bool(sim.pending), words)
                     Headlines(outcome, words)
                     EmissionsChart(outcome, words)
                     with div("sq-panel sq-tabs"):
                         with rv.Tabs(v_model=tab, on_v_model=set_tab, color=CURRENT_COLOUR, density="compact"):
                             for i, name in enumerate(TABS):
                                 rv.Tab(children=[words(f"tab.{name}")], value=i, class_=f"sq-tab-{name}")
-                        views = {"scorecard": Scorecard, "adoption": Adoption, "fiscal": Fiscal, "intensity": Intensity}
+                        views = {
+                            "scorecard": Scorecard,
+                            "adoption": Adoption,
+                            "fiscal": Fiscal,
+                            "intensity": Intensity,
+                            "members": MembersView,
+                        }
                         if TABS[tab] in views:
                             views[TABS[tab]](outcome, words)
-                        # the ensemble stays mounted (hidden) so a run in progress and its result survive a tab change
-                        with div("sq-ensemble-tab" + ("" if TABS[tab] == "ensemble" else " sq-hidden")):
-                            EnsembleView(settings, words)
                     div(
                         "sq-footer",
-                        [words("footer", seed=SEED, households=f"{HOUSEHOLDS:,}", preset=words(f"preset.{BASELINE}"))],
+                        [
+                            words(
+                                "footer",
+                                members=MEMBERS,
+                                households=f"{HOUSEHOLDS:,}",
+                                preset=words(f"preset.{BASELINE}"),
+                            )
+                        ],
                     )
 
 
