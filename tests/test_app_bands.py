@@ -120,11 +120,21 @@ def test_a_superseded_answer_stops_and_gives_its_runs_up(monkeypatch, emulator):
     monkeypatch.setattr(runs, "emulator", lambda: emulator)
     monkeypatch.setattr(runs, "service", lambda: service)
     current = {"go": True}
-    steps = runs.answers(Settings("plan", (("pv_subsidy", 1500.0),)), keep_going=lambda: current["go"])
+    settings = Settings("plan", (("pv_subsidy", 1500.0),))
+    # moved on before the exact runs were queued: none is queued
+    steps = runs.answers(settings, keep_going=lambda: current["go"])
     assert next(steps).outcome.kind == runs.ESTIMATE
-    current["go"] = False  # the settings changed
+    current["go"] = False
+    assert list(steps) == [] and service.submitted == 0
+    # moved on while they were queued: every queued one is given up
+    monkeypatch.setattr(runs, "SETTLE_SECONDS", 0.0)
+    current["go"] = True
+    steps = runs.answers(settings, keep_going=lambda: current["go"])
+    assert next(steps).outcome.kind == runs.ESTIMATE
+    assert next(steps).progress == (0, 2 * runs.MEMBERS)
+    current["go"] = False
     assert list(steps) == []
-    assert service.cancelled >= 2 * runs.MEMBERS - 1, "every queued run was given up"
+    assert service.submitted == 2 * runs.MEMBERS and service.cancelled == 2 * runs.MEMBERS - 1  # one was running
     tasks.release.set()
     time.sleep(0.05)
     service.shutdown()

@@ -21,7 +21,7 @@ from webapp.components.scorecard import Scorecard
 from webapp.components.tabs import Adoption, Fiscal, Intensity
 from webapp.components.topbar import TopBar
 from webapp.palette import CURRENT_COLOUR
-from webapp.runs import HOUSEHOLDS, MEMBERS, Outcome, Step, answers
+from webapp.runs import HOUSEHOLDS, MEMBERS, Outcome, Step, answers, estimate, why_no_estimate
 from webapp.state import LINK, Settings, parse_query
 from webapp.text import Words, default_language
 
@@ -74,22 +74,28 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
     # memoised: the page is drawn again while a run starts and ends, and the controls need not be
     settings, scenario, problems = solara.use_memo(checked, [router.search, default_lang])
 
-    # the emulator's estimate at once, then the exact members from the shared pool (in the task's thread);
-    # a superseded task stops waiting and gives its queued runs up
+    # the emulator's estimate at once, in this render (milliseconds); the exact members follow from the
+    # shared pool, waited for in the task's thread; a superseded task stops and gives its queued runs up
+    first: Outcome | None = solara.use_memo(lambda: estimate(settings), [settings])
     task_ref = solara.use_ref(None)
 
     def answer_steps():
         task = task_ref.current
-        yield from answers(settings, lambda: task is None or task.is_current())
+        yield from answers(settings, lambda: task is None or task.is_current(), shown=first)
 
     sim = solara.lab.use_task(answer_steps, dependencies=[settings], raise_error=False)  # type: ignore[arg-type]
     task_ref.current = sim
     step: Step | None = sim.latest  # type: ignore[assignment]
+    exact_now = step.outcome if step is not None and step.outcome is not None else None
+    if exact_now is not None and exact_now.settings != settings:
+        exact_now = None  # an answer for earlier settings
     shown = solara.use_ref(None)  # the last answer, kept on screen until the new settings' first answer
-    if step is not None and step.outcome is not None:
-        shown.current = step.outcome
+    if exact_now is not None or first is not None:
+        shown.current = exact_now or first
     outcome: Outcome | None = shown.current
     waiting = outcome is None or outcome.settings != settings
+    progress = step.progress if step is not None and sim.pending else None
+    why_exact_only = solara.use_memo(lambda: None if first is not None else why_no_estimate(settings), [settings])
     tab, set_tab = solara.use_state(0)
 
     solara.Title(words("app.title"))
@@ -112,7 +118,7 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
                     return
                 attributes = {"data-settings": outcome.settings.query(), "data-answer": outcome.kind}
                 with div("sq-outcome", **attributes):
-                    AnswerStatus(outcome, step if step is not None and not waiting else None, bool(sim.pending), words)
+                    AnswerStatus(outcome, progress, waiting, why_exact_only, words)
                     Headlines(outcome, words)
                     EmissionsChart(outcome, words)
                     with div("sq-panel sq-tabs"):

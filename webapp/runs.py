@@ -11,6 +11,7 @@ exact at the presets), then the exact runs from the shared pool of
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -295,17 +296,27 @@ class Step:
 
 
 POLL_SECONDS = 0.25
+SETTLE_SECONDS = (
+    0.3  # wait before queueing exact runs: the page draws the estimate first, a quick next move costs nothing
+)
 
 
-def answers(settings: Settings, keep_going: Callable[[], bool] = lambda: True) -> Iterator[Step]:
-    """The estimate at once (when the emulator can answer), then progress, then the exact answer.
+def answers(
+    settings: Settings, keep_going: Callable[[], bool] = lambda: True, shown: Outcome | None = None
+) -> Iterator[Step]:
+    """The estimate (unless ``shown`` already, then it is not repeated), then progress, then the exact answer.
 
     Stops, and gives its queued runs up, as soon as ``keep_going()`` is false.
     """
-    first = estimate(settings)
-    yield Step(first, None if first is not None and first.stored else (0, 1))
+    first = estimate(settings) if shown is None else shown
+    if shown is None or first is None:
+        yield Step(first, None if first is not None and first.stored else (0, 2 * MEMBERS))
     if first is not None and first.stored:
         return
+    for _ in range(round(SETTLE_SECONDS / 0.05)):
+        if not keep_going():
+            return
+        time.sleep(0.05)
     request = service().request(exact_keys(settings))
     try:
         total, done = len(request.keys), -1
@@ -314,7 +325,7 @@ def answers(settings: Settings, keep_going: Callable[[], bool] = lambda: True) -
                 return
             if request.done() != done:
                 done = request.done()
-                yield Step(first, (done, total))
+                yield Step(None if shown is not None else first, (done, total))
         if keep_going():
             yield Step(exact(settings, request.results()), None)
     finally:

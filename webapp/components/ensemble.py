@@ -10,20 +10,28 @@ from webapp.components.chart import Chart
 from webapp.components.html import div, span
 from webapp.numbers import PERCENT
 from webapp.palette import CURRENT_COLOUR
-from webapp.runs import ESTIMATE, Outcome, Step
+from webapp.runs import ESTIMATE, EXACT, Outcome
 from webapp.text import Words
 
 
 @solara.component
-def AnswerStatus(outcome: Outcome, step: Step | None, pending: bool, words: Words) -> None:  # noqa: N802
-    """ "estimate" (with the exact runs' progress) or "exact", what the members include, and why exact only."""
-    kind = outcome.kind
-    progress = step.progress if step is not None and pending else None
+def AnswerStatus(  # noqa: N802
+    outcome: Outcome,
+    progress: tuple[int, int] | None,
+    waiting: bool,
+    why_exact_only: tuple[str, dict[str, str]] | None,
+    words: Words,
+) -> None:
+    """Estimate (with the exact runs' progress: done, total) or exact, what the runs include, why exact only.
+
+    ``waiting``: the answer shown is of earlier settings, the exact runs of the new ones under way.
+    """
+    kind = "earlier" if waiting else outcome.kind
     with div(f"sq-answer sq-answer-{kind}"):
         span(f"sq-answer-kind sq-kind-{kind}", words(f"answer.{kind}"))
         if kind == ESTIMATE:
             span("sq-answer-note", words("answer.estimate_note"))
-        elif outcome.stored or not progress:
+        elif kind == EXACT and (outcome.stored or not progress):
             span("sq-answer-note", words("answer.exact_note" if not outcome.stored else "answer.stored_note"))
         if progress is not None:
             done, total = progress
@@ -33,8 +41,8 @@ def AnswerStatus(outcome: Outcome, step: Step | None, pending: bool, words: Word
                 )
             span("sq-progress-text", words("answer.progress", done=done, total=total))
         span("sq-answer-members", words("answer.members", n=len(outcome.current.values)))
-    if outcome.why_exact_only is not None:
-        key, values = outcome.why_exact_only
+    if why_exact_only is not None:
+        key, values = why_exact_only
         div("sq-exact-only", [words("answer.exact_only", why=words(key, **values))])
 
 
