@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -155,7 +156,7 @@ def test_emissions_chart_has_both_bands_and_no_label_on_the_lines(monkeypatch, e
     for s in option["series"]:
         assert not s.get("markPoint", {}).get("label", {}).get("show", False)
         assert not s.get("markLine", {}).get("label", {}).get("show", False)
-    assert "2030" in option["title"]["subtext"]
+    assert "2030" in option["title"][1]["text"]
 
 
 # --- in the browser ---------------------------------------------------------------------------
@@ -186,3 +187,19 @@ def test_page_shows_bands_and_probability_then_estimate_then_exact(server, sessi
     s.page.locator('[data-testid="members-peaks"]').wait_for(timeout=WAIT_MS)
     assert "member 20" in s.page.locator('[data-testid="members-lines"]').get_attribute("data-series")
     s.assert_no_errors()
+
+
+def test_pool_workers_run_in_other_processes_at_lower_priority():
+    """The real pool: tasks run in other processes at a lowered priority (nice) and give results back."""
+    service = TaskService(_priority_of_worker)
+    try:
+        request = service.request(["a", "b"])
+        assert request.wait(120)
+        for pid, nice in request.results():
+            assert pid != os.getpid() and nice > os.nice(0)
+    finally:
+        service.shutdown()
+
+
+def _priority_of_worker(key: str) -> tuple[int, int]:
+    return os.getpid(), os.nice(0)

@@ -61,10 +61,17 @@ def band_series(name: str, low: pd.Series, high: pd.Series, colour: str, stack: 
     ]  # fmt: skip
 
 
+def year_span(low: float, high: float, last: int) -> str:
+    """A range of years, "2026–2031"; one year when both ends agree; "2026–…" when it runs past ``last``."""
+    if high > last:
+        return f"{int(low)}–…"
+    return str(int(low)) if low == high else f"{int(low)}–{int(high)}"
+
+
 def _peak_text(answer: Answer, words: Words) -> str:
     low, high = answer.peak_range
     last = answer.years[-1]
-    span = words("chart.no_peak_span", year=last) if low > last else f"{int(low)}–{int(high) if high <= last else '…'}"
+    span = words("chart.no_peak_span", year=last) if low > last else year_span(low, high, last)
     year = answer.confirmed_peak
     mean = words("chart.peak_mean", year=year) if year is not None else words("card.no_confirmed_peak")
     return f"{mean} ({words('chart.members_span', span=span)})"
@@ -80,15 +87,26 @@ def emissions_option(outcome: Outcome, words: Words, by_sectors: bool) -> dict[s
     base_mean, base_low, base_high = outcome.baseline.band(outcome.baseline.headline)
     years = [str(y) for y in cur_mean.index]
     option = _base_option(years, words("chart.axis_mt"), legend_space=96 if by_sectors else 40)
-    option["grid"]["top"] = 56
-    option["title"] = {
-        "text": words("chart.peaks_line", current=_peak_text(outcome.current, words),
-                      baseline=_peak_text(outcome.baseline, words)),
-        "subtext": words("chart.target_line", year=PEAK_YEAR),
-        "left": 56, "top": 0, "itemGap": 2,
-        "textStyle": {"fontSize": 12, "fontWeight": "normal", "color": "#34495e"},
-        "subtextStyle": {"fontSize": 11, "color": TARGET_COLOUR},
-    }  # fmt: skip
+    option["grid"]["top"] = 64
+    text_style = {"fontSize": 12, "fontWeight": "normal", "color": "#34495e"}
+    option["title"] = [
+        {
+            "text": words(
+                "chart.peaks_line",
+                current=_peak_text(outcome.current, words),
+                baseline=_peak_text(outcome.baseline, words),
+            ),
+            "left": 56,
+            "top": 0,
+            "textStyle": text_style,
+        },
+        {
+            "text": words("chart.target_line", year=PEAK_YEAR),
+            "left": 56,
+            "top": 18,
+            "textStyle": {**text_style, "color": TARGET_COLOUR},
+        },
+    ]
     target_line = {
         "silent": True,
         "symbol": ["none", "none"],

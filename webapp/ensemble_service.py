@@ -13,26 +13,41 @@ import itertools
 import multiprocessing
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, wait
 from typing import Any
 
 WORKERS = 2
 NICE = 10  # workers' lowered priority, so the server that draws the pages stays responsive
+PARENT_POLL_SECONDS = 1.0
 CACHE = 2_000  # finished tasks kept (one member's arrays each, about 50 kB)
 
 
-def _lower_priority(increment: int = NICE) -> None:
-    """Worker initialiser: lower this process's priority."""
+def _worker_start(parent: int, increment: int = NICE) -> None:
+    """Worker initialiser: lower this process's priority, and end it when the server that started it ends."""
     with contextlib.suppress(OSError):  # not permitted here: run at normal priority
         os.nice(increment)
 
+    def watch_parent() -> None:  # a server ended by a signal does not shut its pool down
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch_parent, name="parent-watch", daemon=True).start()
+
 
 def process_pool(workers: int = WORKERS) -> Executor:
-    """``workers`` fresh processes (spawned, not forked from the threaded server) at lowered priority."""
+    """``workers`` fresh processes (spawned, not forked from the threaded server) at lowered priority.
+
+    Each worker ends itself when the process that started it has ended.
+    """
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_lower_priority
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_start,
+        initargs=(os.getpid(),),
     )
 
 
@@ -125,7 +140,11 @@ class TaskService:
             entry = self._pending.get(key)
             if entry is not None and entry[0] is future:
                 del self._pending[key]
-            if future.cancelled() or future.exception() is not None:
+            if future.cancelled():
+                return
+            if future.exception() is not None:
+                if isinstance(future.exception(), BrokenExecutor):
+                    self._executor = None  # a worker died: the next request starts a fresh pool
                 return
             self._cache[key] = future.result()
             self._cache.move_to_end(key)

@@ -227,10 +227,18 @@ def why_no_estimate(settings: Settings, model: Emulator | None = None) -> tuple[
     return None
 
 
+_service_lock = threading.Lock()
+
+
 @cache
+def _service() -> TaskService:
+    return TaskService(member_task)
+
+
 def service() -> TaskService:
     """The one pool of exact runs that every session shares."""
-    return TaskService(member_task)
+    with _service_lock:
+        return _service()
 
 
 def keys(settings: Settings) -> list[Key]:

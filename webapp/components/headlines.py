@@ -6,6 +6,7 @@ import solara
 
 from abm.comparison import compare
 from webapp.catalogue import PEAK_YEAR
+from webapp.charts import year_span
 from webapp.components.html import div, span
 from webapp.numbers import PERCENT, fmt
 from webapp.runs import Answer, Outcome
@@ -36,7 +37,7 @@ def peak_span(answer: Answer, words: Words) -> str:
     last = answer.years[-1]
     if low > last:
         return words("card.no_peak", year=last)
-    return f"{int(low)}–{int(high)}" if high <= last else f"{int(low)}–…"
+    return year_span(low, high, last)
 
 
 @solara.component
