@@ -1,28 +1,36 @@
-"""Response time of the app in Chromium: slider to updated chart, and first page usable.
+"""Response time of the app in Chromium: slider to estimate and to exact answer, first page, 20 sessions at once.
 
 Starts ``suqian-abm app`` on a free port and drives Chromium with Playwright (the browser
 tests' helpers, ``tests/app_browser.py``; Chromium from ``$SUQIAN_ABM_CHROMIUM``,
-``/usr/bin/chromium`` or ``PATH``). It
+``/usr/bin/chromium`` or ``PATH``). Every page carries a small watcher that notes, in the
+page's own clock, when the main chart first shows an answer for the settings asked for
+(the emulator's estimate, or the exact answer at a preset) and when the exact answer of the
+20 members is shown with nothing left running. It
 
 1. moves subsidy sliders up ``--steps`` times with Page Up, each time to settings not run
-   before (a new run), then back down the same way (each run cached), timing from the key
-   press to the chart showing the new results;
-2. opens the plan in ``--loads`` new browser sessions, timing from the request to a chart
-   shown with no run under way;
-3. times, in this process, the model runs of the same settings as the app makes them (the
-   baseline: how long the model alone takes).
+   before, timing from the key press to the updated chart and band (estimate) and to the
+   exact answer;
+2. opens the plan in ``--loads`` new browser sessions, timing from the request to the first
+   usable page (chart with an answer) and to the exact answer;
+3. opens ``--crowd`` browser sessions (default 20): half open a different link (random
+   settings) at the same moment, the other half (already on the plan) move a slider at the
+   same moment; time until each shows its answer and its exact answer;
+4. times, in this process, one model run of each slider setting (the baseline: how long the
+   model alone takes).
 
-Prints median and 95th percentile of each, and, last, ``name=value`` pairs with the ratio
-of each response to the median model run:
+Prints median and 95th percentile (and the maximum for the crowd) of each, the load average
+at the start, and, last, ``name=value`` pairs with the ratio of each median to the median
+model run:
 
-    python benchmarks/app_response.py                       # 10 steps each way, 5 page loads
-    python benchmarks/app_response.py --steps 20 --loads 10
+    python benchmarks/app_response.py                       # 5 steps, 3 page loads, 20 sessions at once
+    python benchmarks/app_response.py --steps 10 --loads 5 --crowd 10
 """
 
 from __future__ import annotations
 
 import argparse
-import math
+import json
+import os
 import statistics
 import sys
 import tempfile
@@ -34,7 +42,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from app_browser import CHART, WAIT_MS, Session, app_server, find_chromium, launch, missing_chromium, press
+from app_browser import EXACT_MS, THUMB, Session, app_server, find_chromium, launch, missing_chromium
 
 from abm.parameters import registry
 from abm.run import run
@@ -42,7 +50,24 @@ from webapp import catalogue, numbers, runs, state
 
 SLIDERS = ("pv_subsidy", "storage_subsidy", "ev_subsidy")  # moved in this order, each up to its maximum
 PAGE_UP = "PageUp"
-PAGE_DOWN = "PageDown"
+POLL_MS = 20
+
+# Runs in every page of a context: when the chart first shows an answer for `want` (and differs from
+# `before`), and when that answer is exact with nothing left running, in the page's own clock (ms).
+WATCHER = """
+window.__sq = window.__sq || {want: null, before: null, t0: 0, answer: null, exact: null};
+setInterval(() => {
+  const w = window.__sq;
+  const el = document.querySelector('.sq-outcome');
+  const chart = document.querySelector('[data-testid="emissions-chart"]');
+  if (!w.want || !el || !chart || el.getAttribute('data-settings') !== w.want) return;
+  if (w.before !== null && chart.getAttribute('data-digest') === w.before) return;
+  const t = performance.now();
+  if (w.answer === null) w.answer = t;
+  const busy = document.querySelector('.sq-app.sq-busy');
+  if (w.exact === null && el.getAttribute('data-answer') === 'exact' && !busy) w.exact = t;
+}, POLL_MS);
+""".replace("POLL_MS", str(POLL_MS))
 
 
 def page_jump(name: str) -> float:
@@ -69,60 +94,160 @@ def slider_path(steps: int, start: state.Settings) -> list[tuple[str, state.Sett
     return path
 
 
-def shown_settings(session: Session) -> dict[str, float]:
-    """The overrides in the page's address."""
-    settings, problems = state.parse_query(urllib.parse.urlsplit(session.page.url).query)
-    if problems:
-        raise RuntimeError(f"the page's address has problems: {problems}")
-    return dict(settings.overrides)
+def random_settings(n: int, seed: int = 2030) -> list[state.Settings]:
+    """``n`` settings of the plan with 1-3 levers set to random slider positions, as a link would carry them."""
+    rng = np.random.default_rng(seed)
+    levers = [p for p in catalogue.LEVERS if p.unit not in ("year", catalogue.SWITCH)]
+    out = []
+    for _ in range(n):
+        chosen = rng.choice(len(levers), size=int(rng.integers(1, 4)), replace=False)
+        query = {"preset": catalogue.PLAN, "lang": "en"}
+        for i in chosen:
+            p = levers[int(i)]
+            step = numbers.slider_step(p)
+            k = int(rng.integers(0, round((p.high - p.low) / step) + 1))
+            query[p.name] = state.number_text(round(p.low + k * step, 9))
+        settings, problems = state.parse_query(urllib.parse.urlencode(query))
+        if problems:
+            raise RuntimeError(f"random settings rejected: {problems}")
+        out.append(settings)
+    return out
 
 
-def same(shown: dict[str, float], expected: state.Settings) -> bool:
-    want = dict(expected.overrides)
-    return shown.keys() == want.keys() and all(math.isclose(shown[k], want[k], abs_tol=1e-9) for k in want)
+def watch(session: Session, want: state.Settings, before: str | None) -> None:
+    """Start timing the next answer for ``want`` from now (in the page's clock)."""
+    session.page.evaluate(
+        "([w, b]) => { window.__sq.want = w; window.__sq.before = b; window.__sq.answer = null;"
+        " window.__sq.exact = null; window.__sq.t0 = performance.now(); }",
+        [want.query(), before],
+    )
 
 
-def page_load_seconds(browser, url: str) -> float:
-    """Seconds from requesting ``url`` in a new session to the chart shown with no run under way."""
+def timings(session: Session, deadline: float | None = None) -> tuple[float, float]:
+    """Seconds from the watch's start to the answer and to the exact answer (NaN: none by ``deadline``).
+
+    ``deadline`` is a ``time.monotonic()`` time (default: ``EXACT_MS`` from now); sessions that
+    acted together share one, so a slow one does not hold up the reading of the others.
+    """
+    deadline = time.monotonic() + EXACT_MS / 1000 if deadline is None else deadline
+    while time.monotonic() < deadline:
+        got = session.page.evaluate("() => window.__sq")
+        if got["exact"] is not None:
+            return (got["answer"] - got["t0"]) / 1000, (got["exact"] - got["t0"]) / 1000
+        session.page.wait_for_timeout(100)
+    got = session.page.evaluate("() => window.__sq")
+    answer = (got["answer"] - got["t0"]) / 1000 if got["answer"] is not None else float("nan")
+    return answer, float("nan")
+
+
+def new_session(browser, want: state.Settings) -> tuple[object, Session]:
+    """A new context whose pages time the answer for ``want`` from navigation start."""
     context, session = Session.new(browser)
+    context.add_init_script(WATCHER + f"window.__sq.want = {json.dumps(want.query())};")
+    return context, session
+
+
+def slider_seconds(browser, url: str, start: state.Settings, path: list[tuple[str, state.Settings]]) -> list:
+    """(estimate, exact) seconds of each Page Up press along ``path``."""
+    context, session = new_session(browser, start)
     try:
-        started = time.perf_counter()
-        session.page.goto(url)
-        session.page.locator(CHART).wait_for(timeout=WAIT_MS)
-        session.page.wait_for_selector(".sq-app:not(.sq-busy)", timeout=WAIT_MS)
-        seconds = time.perf_counter() - started
+        session.open(f"{url}/?{start.query()}")
+        out = []
+        for name, settings in path:
+            session.page.locator(THUMB.format(name=name)).focus()
+            watch(session, settings, session.digest())
+            session.page.keyboard.press(PAGE_UP)
+            out.append(timings(session))
         session.assert_no_errors()
-        return seconds
+        return out
     finally:
         context.close()
 
 
+def load_seconds(browser, url: str, settings: state.Settings) -> tuple[float, float]:
+    """(usable, exact) seconds of a new session opening ``settings``."""
+    context, session = new_session(browser, settings)
+    try:
+        session.page.goto(f"{url}/?{settings.query()}", wait_until="commit")
+        result = timings(session)
+        session.assert_no_errors()
+        return result
+    finally:
+        context.close()
+
+
+def crowd_seconds(browser, url: str, n: int) -> tuple[list, list]:
+    """``n`` sessions at the same moment: half open a random link, half move a slider; (answer, exact) each."""
+    links = random_settings(n - n // 2)
+    movers = []
+    plan = state.Settings(catalogue.PLAN, (), "en")
+    contexts = []
+    try:
+        for _ in range(n // 2):  # already on the plan, ready to move a slider
+            context, session = new_session(browser, plan)
+            contexts.append(context)
+            session.open(f"{url}/?{plan.query()}")
+            movers.append(session)
+        openers = []
+        for settings in links:
+            context, session = new_session(browser, settings)
+            contexts.append(context)
+            openers.append((session, settings))
+        sliders = [
+            p
+            for p in catalogue.LEVERS
+            if p.unit not in ("year", catalogue.SWITCH) and plan.scenario().values[p.name] < p.high
+        ]
+        if len(sliders) < len(movers):
+            raise SystemExit(f"--crowd {n}: only {len(sliders)} sliders can move up from the plan")
+        moved = [
+            (session, plan.with_value(p.name, p.high), p.name) for session, p in zip(movers, sliders, strict=False)
+        ]
+        for session, settings in openers:  # all at once: navigations started, not waited for
+            session.page.goto(f"{url}/?{settings.query()}", wait_until="commit")
+        for session, settings, name in moved:  # each to the top of a different slider (one value sent)
+            session.page.locator(THUMB.format(name=name)).focus()
+            watch(session, settings, session.digest())
+            session.page.keyboard.press("End")
+        deadline = time.monotonic() + EXACT_MS / 1000 * 2  # 20 sessions' exact runs queue behind each other
+        opened = [timings(s, deadline) for s, _ in openers]
+        slid = [timings(s, deadline) for s, _, _ in moved]
+        return opened, slid
+    finally:
+        for context in contexts:
+            context.close()
+
+
 def model_run_seconds(path: list[tuple[str, state.Settings]]) -> list[float]:
-    """Seconds of the model run of each settings in ``path``, in this process, as the app runs them."""
-    run(state.Settings().scenario(), seed=runs.SEED, households=runs.HOUSEHOLDS)  # warm-up: caches, lazy imports
+    """Seconds of one model run of each settings in ``path`` (the first member), in this process."""
+    first = runs.members()[0]
+    run(state.Settings().scenario(), seed=first.seed, households=runs.HOUSEHOLDS)  # warm-up: caches, lazy imports
     seconds = []
     for _, settings in path:
         started = time.perf_counter()
-        run(settings.scenario(), seed=runs.SEED, households=runs.HOUSEHOLDS)
+        run(settings.scenario(), seed=first.seed, households=runs.HOUSEHOLDS)
         seconds.append(time.perf_counter() - started)
     return seconds
 
 
-def summary(seconds: list[float]) -> tuple[float, float]:
-    """Median and 95th percentile (linear interpolation), seconds."""
-    return statistics.median(seconds), float(np.percentile(seconds, 95))
+def summary(seconds: list[float]) -> tuple[float, float, float]:
+    """Median, 95th percentile (linear interpolation) and maximum, seconds (NaN: no answer in time)."""
+    values = np.asarray(seconds, dtype=float)
+    return float(np.median(values)), float(np.percentile(values, 95)), float(np.max(values))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=10, help="slider steps up (new runs) and back (cached runs)")
-    parser.add_argument("--loads", type=int, default=5, help="page loads in new browser sessions")
+    parser.add_argument("--steps", type=int, default=5, help="slider steps up, each to new settings")
+    parser.add_argument("--loads", type=int, default=3, help="page loads in new browser sessions")
+    parser.add_argument("--crowd", type=int, default=20, help="browser sessions acting at the same moment")
     args = parser.parse_args()
-    if args.steps < 1 or args.loads < 1:
-        raise SystemExit("--steps and --loads must be at least 1")
+    if args.steps < 1 or args.loads < 1 or args.crowd < 2:
+        raise SystemExit("--steps and --loads must be at least 1, --crowd at least 2")
     chromium = find_chromium()
     if chromium is None:
         raise SystemExit(f"no browser: {missing_chromium()}")
+    load = os.getloadavg()
     start = state.Settings(catalogue.DEFAULT_PRESET, (), "en")
     path = slider_path(args.steps, start)
 
@@ -131,34 +256,44 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder, app_server(Path(folder)) as url, sync_playwright() as pw:
         browser = launch(pw, chromium)
         try:
-            link = f"{url}/?{start.query()}"
-            loads = [page_load_seconds(browser, link) for _ in range(args.loads)]
-            context, session = Session.new(browser)
-            session.open(link)
-            new = [press(session, name, PAGE_UP) for name, _ in path]
-            if not same(shown_settings(session), path[-1][1]):
-                raise RuntimeError(
-                    f"the sliders did not reach {path[-1][1].query()}: the page shows {session.page.url}"
-                )
-            cached = [press(session, name, PAGE_DOWN) for name, _ in reversed(path)]
-            if not same(shown_settings(session), start):
-                raise RuntimeError(f"the sliders did not return to the plan: the page shows {session.page.url}")
-            session.assert_no_errors()
-            context.close()
+            loads = [load_seconds(browser, url, start) for _ in range(args.loads)]
+            slider = slider_seconds(browser, url, start, path)
+            opened, slid = crowd_seconds(browser, url, args.crowd)
         finally:
             browser.close()
     model = model_run_seconds(path)
-
     baseline = statistics.median(model)
-    rows = {"slider, new run": new, "slider, cached run": cached, "first page usable": loads, "model run alone": model}
+    crowd = opened + slid
+    rows = {
+        "slider, estimate": [a for a, _ in slider],
+        "slider, exact": [e for _, e in slider],
+        "first page usable": [a for a, _ in loads],
+        "first page, exact": [e for _, e in loads],
+        f"{args.crowd} at once, answer": [a for a, _ in crowd],
+        f"{args.crowd} at once, exact": [e for _, e in crowd],
+        f"{len(opened)} links, answer": [a for a, _ in opened],
+        f"{len(slid)} sliders, answer": [a for a, _ in slid],
+        "model run alone": model,
+    }
+    print(f"load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (1, 5, 15 min), {os.cpu_count()} CPUs")
     for label, seconds in rows.items():
-        median, p95 = summary(seconds)
-        print(f"{label:<20} median {median:.3f} s, 95th percentile {p95:.3f} s ({len(seconds)} times)")
+        median, p95, most = summary(seconds)
+        print(
+            f"{label:<22} median {median:.3f} s, 95th percentile {p95:.3f} s, max {most:.3f} s ({len(seconds)} times)"
+        )
     pairs = []
-    for key, seconds in (("new_run", new), ("cached_run", cached), ("page_load", loads)):
-        median, p95 = summary(seconds)
+    for key, label in (
+        ("slider_estimate", "slider, estimate"),
+        ("slider_exact", "slider, exact"),
+        ("page_load", "first page usable"),
+        ("crowd_answer", f"{args.crowd} at once, answer"),
+        ("crowd_exact", f"{args.crowd} at once, exact"),
+    ):
+        median, p95, most = summary(rows[label])
         pairs += [f"{key}_median_s={median:.3f}", f"{key}_p95_s={p95:.3f}", f"{key}_ratio={median / baseline:.2f}"]
-    print(" ".join([*pairs, f"model_run_median_s={baseline:.3f}"]))
+        if key.startswith("crowd"):
+            pairs.append(f"{key}_max_s={most:.3f}")
+    print(" ".join([*pairs, f"model_run_median_s={baseline:.3f}", f"load_1min={load[0]:.2f}"]))
 
 
 if __name__ == "__main__":

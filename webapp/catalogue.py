@@ -44,7 +44,7 @@ INTENSITY_VIEWS = [
     ("intensity.co2", ["co2_intensity_2030"]),
     ("intensity.nonfossil", ["nonfossil_share_2025"]),
 ]
-TABS = ["scorecard", "adoption", "fiscal", "intensity", "wedges", "ensemble"]
+TABS = ["scorecard", "adoption", "fiscal", "intensity", "wedges", "members"]
 COMPARISON_SYMBOLS = {"<=": "≤", ">=": "≥", "<": "<", ">": ">"}
 
 # how the shipped effects and wedges tables (abm/data/effects) were measured: docs/policy_effects.md

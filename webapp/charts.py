@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from abm.comparison import by_sector, output_weighted_share, target_series
+from abm.comparison import WEIGHT, by_sector, target_series
 from abm.figures import SECTOR_LABELS
-from abm.scorecard import HEADLINE, load_targets, series
+from abm.scorecard import HEADLINE, TARGET_MAP, load_targets, series
 from webapp.catalogue import (
     COMPARISON_SYMBOLS,
     ENTERPRISE_ADOPTION,
@@ -19,7 +20,7 @@ from webapp.catalogue import (
 )
 from webapp.numbers import PERCENT, fmt
 from webapp.palette import BASELINE_COLOUR, CURRENT_COLOUR, MET_COLOUR, PALETTE, TARGET_COLOUR
-from webapp.runs import EnsembleState, Outcome
+from webapp.runs import Answer, Outcome
 from webapp.text import Words
 
 
@@ -49,64 +50,104 @@ def _base_option(years: list[str], y_name: str, legend: bool = True, legend_spac
     }
 
 
+def band_series(name: str, low: pd.Series, high: pd.Series, colour: str, stack: str) -> list[dict[str, Any]]:
+    """A 5-95 % band: a transparent line at the 5 % values and, stacked on it, an area of (95 % - 5 %)."""
+    common = {"type": "line", "symbol": "none", "stack": stack, "silent": True, "tooltip": {"show": False}}
+    return [
+        {**common, "name": name, "data": _values(low), "lineStyle": {"opacity": 0}, "itemStyle": {"color": colour},
+         "legendHoverLink": False},
+        {**common, "name": name, "data": _values(high - low), "lineStyle": {"opacity": 0},
+         "itemStyle": {"color": colour}, "areaStyle": {"color": colour, "opacity": 0.16}},
+    ]  # fmt: skip
+
+
+def year_span(low: float, high: float, last: int) -> str:
+    """A range of years, "2026–2031"; one year when both ends agree; "2026–…" when it runs past ``last``."""
+    if high > last:
+        return f"{int(low)}–…"
+    return str(int(low)) if low == high else f"{int(low)}–{int(high)}"
+
+
+def _peak_text(answer: Answer, words: Words) -> str:
+    low, high = answer.peak_range
+    last = answer.years[-1]
+    span = words("chart.no_peak_span", year=last) if low > last else year_span(low, high, last)
+    year = answer.confirmed_peak
+    mean = words("chart.peak_mean", year=year) if year is not None else words("card.no_confirmed_peak")
+    return f"{mean} ({words('chart.members_span', span=span)})"
+
+
 def emissions_option(outcome: Outcome, words: Words, by_sectors: bool) -> dict[str, Any]:
-    """The main chart: CO2 of the current settings and of the baseline, peak marked, the 2030 line."""
-    cur = series(outcome.current.trajectory, HEADLINE)
-    base = series(outcome.baseline.trajectory, HEADLINE)
-    years = [str(y) for y in cur.index]
+    """The main chart: mean CO2 of the members with their 5-95 % band, current settings and baseline.
+
+    The confirmed peaks of the means are marked with dots; what they are, and the 2030 peak
+    target (a dashed red line), is written above the plot, so no label covers a line.
+    """
+    cur_mean, cur_low, cur_high = outcome.current.band(outcome.current.headline)
+    base_mean, base_low, base_high = outcome.baseline.band(outcome.baseline.headline)
+    years = [str(y) for y in cur_mean.index]
     option = _base_option(years, words("chart.axis_mt"), legend_space=96 if by_sectors else 40)
-    peak_year, peak_mt = outcome.current.peak_year, outcome.current.peak_mt
-    peak_label = words("chart.peak", year=peak_year, value=fmt(peak_mt))
-    if peak_year == cur.index.max():  # still rising at the end of the run: no peak
-        peak_label = words("card.no_peak", year=peak_year)
+    option["grid"]["top"] = 64
+    text_style = {"fontSize": 12, "fontWeight": "normal", "color": "#34495e"}
+    option["title"] = [
+        {
+            "text": words(
+                "chart.peaks_line",
+                current=_peak_text(outcome.current, words),
+                baseline=_peak_text(outcome.baseline, words),
+            ),
+            "left": 56,
+            "top": 0,
+            "textStyle": text_style,
+        },
+        {
+            "text": words("chart.target_line", year=PEAK_YEAR),
+            "left": 56,
+            "top": 18,
+            "textStyle": {**text_style, "color": TARGET_COLOUR},
+        },
+    ]
     target_line = {
         "silent": True,
         "symbol": ["none", "none"],
         "lineStyle": {"color": TARGET_COLOUR, "type": "dashed", "width": 1.5},
-        "label": {
-            "formatter": words("chart.target", year=PEAK_YEAR),
-            "color": TARGET_COLOUR,
-            "position": "end",
-        },
+        "label": {"show": False},
         "data": [{"xAxis": str(PEAK_YEAR)}],
     }
+
+    def peak_point(answer: Answer, colour: str, size: int) -> dict[str, Any]:
+        year = answer.confirmed_peak
+        data = (
+            [] if year is None else [{"coord": [str(year), round(float(answer.band(answer.headline)[0].loc[year]), 4)]}]
+        )
+        return {"symbol": "circle", "symbolSize": size, "itemStyle": {"color": colour}, "label": {"show": False},
+                "data": data}  # fmt: skip
+
+    line_colour = CURRENT_COLOUR if not by_sectors else "#1a1a1a"
     current_line = {
         "name": words("chart.current"),
         "type": "line",
-        "data": _values(cur),
+        "data": _values(cur_mean),
         "symbol": "none",
-        "lineStyle": {"width": 3, "color": CURRENT_COLOUR if not by_sectors else "#1a1a1a"},
-        "itemStyle": {"color": CURRENT_COLOUR if not by_sectors else "#1a1a1a"},
+        "lineStyle": {"width": 3, "color": line_colour},
+        "itemStyle": {"color": line_colour},
         "z": 5,
-        "markPoint": {
-            "symbol": "circle",
-            "symbolSize": 11,
-            "itemStyle": {"color": "#1a1a1a"},
-            "label": {"show": True, "formatter": peak_label, "position": "right", "fontWeight": "bold", "distance": 8},
-            "data": [{"coord": [str(peak_year), round(peak_mt, 4)]}],
-        },
+        "markPoint": peak_point(outcome.current, "#1a1a1a", 11),
         "markLine": target_line,
     }
     baseline_line = {
         "name": words("chart.baseline"),
         "type": "line",
-        "data": _values(base),
+        "data": _values(base_mean),
         "symbol": "none",
         "lineStyle": {"width": 2, "type": "dashed", "color": BASELINE_COLOUR},
         "itemStyle": {"color": BASELINE_COLOUR},
-        "markPoint": {
-            "symbol": "circle",
-            "symbolSize": 7,
-            "itemStyle": {"color": BASELINE_COLOUR},
-            "label": {
-                "show": True,
-                "position": "top",
-                "color": BASELINE_COLOUR,
-                "formatter": words("chart.peak", year=outcome.baseline.peak_year, value=fmt(outcome.baseline.peak_mt)),
-            },
-            "data": [{"coord": [str(outcome.baseline.peak_year), round(outcome.baseline.peak_mt, 4)]}],
-        },
+        "markPoint": peak_point(outcome.baseline, BASELINE_COLOUR, 7),
     }
+    bands = [
+        *band_series(words("chart.band_baseline"), base_low, base_high, BASELINE_COLOUR, "band-baseline"),
+        *band_series(words("chart.band_current"), cur_low, cur_high, CURRENT_COLOUR, "band-current"),
+    ]
     if by_sectors:
         wide = by_sector(outcome.current.trajectory, HEADLINE)
         order = [s for s in SECTOR_LABELS if s in wide.columns] + [s for s in wide.columns if s not in SECTOR_LABELS]
@@ -122,27 +163,33 @@ def emissions_option(outcome: Outcome, words: Words, by_sectors: bool) -> dict[s
                     "symbol": "none",
                     "lineStyle": {"width": 0.5},
                     "emphasis": {"focus": "series"},
-                    "data": _values(wide[sector].reindex(cur.index)),
+                    "data": _values(wide[sector].reindex(cur_mean.index)),
                 }
             )
-    option["series"] += [baseline_line, current_line]
+        bands = bands[2:]  # the baseline's band would hide the sectors
+    option["series"] += [*bands, baseline_line, current_line]
     return option
 
 
+Row = tuple  # (name, mean, baseline mean or None[, 5 %, 95 %]): one indicator of a lines chart
+
+
 def lines_option(
-    rows: list[tuple[str, pd.Series, pd.Series | None]],
+    rows: list[Row],
     years: list[str],
     y_name: str,
     percent: bool = True,
     legend_space: int = 100,
 ) -> dict[str, Any]:
-    """Several indicators, current settings solid and baseline dashed in the same colour."""
+    """Several indicators: members' mean solid with its 5-95 % band, baseline's mean dashed in the same colour."""
     option = _base_option(years, y_name, legend_space=legend_space)
     option["yAxis"]["scale"] = False
     if percent:
         option["yAxis"]["max"] = PERCENT
-    for i, (name, cur, base) in enumerate(rows):
+    for i, (name, cur, base, *band) in enumerate(rows):
         colour = PALETTE[i % len(PALETTE)]
+        if band:
+            option["series"] += band_series(name, band[0], band[1], colour, f"band-{i}")
         option["series"].append(
             {
                 "name": name,
@@ -169,30 +216,47 @@ def lines_option(
     return option
 
 
+def weighted_members(answer: Answer, indicator: str) -> np.ndarray:
+    """Each member's enterprise share weighted by value added across sectors (as ``output_weighted_share``), %."""
+    sectors = [c[1] for c in answer.layout.columns if c[0] == indicator and c[1] != "total"]
+    shares = np.stack([answer.member_series(indicator, s) for s in sectors], axis=1)
+    weights = np.stack([answer.member_series(WEIGHT, s) for s in sectors], axis=1)
+    total = weights.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0.0, (shares * weights).sum(axis=1) / np.where(total > 0.0, total, 1.0), np.nan)
+
+
+def _band_row(name: str, answer: Answer, base: pd.Series | None, values: np.ndarray) -> Row:
+    mean, low, high = answer.band(values)
+    return (name, mean, base, low, high)
+
+
 def adoption_options(outcome: Outcome, words: Words) -> list[tuple[str, dict[str, Any]]]:
-    """Adoption curves: households, enterprises (share of output) and storage capacity."""
-    cur, base = outcome.current.trajectory, outcome.baseline.trajectory
-    years_index = series(cur, HEADLINE).index
-    years = [str(y) for y in years_index]
+    """Adoption curves with the members' 5-95 % band: households, enterprises (share of output), storage."""
+    now, then = outcome.current, outcome.baseline
+    years = [str(y) for y in now.years]
     households = [
-        (words(f"indicator.{ind}"), series(cur, ind, sector), series(base, ind, sector))
+        _band_row(words(f"indicator.{ind}"), now, then.band(then.member_series(ind, sector))[0],
+                  now.member_series(ind, sector))
         for ind, sector in HOUSEHOLD_ADOPTION
-    ]
+    ]  # fmt: skip
     enterprises = [
-        (words(f"indicator.{ind}"), output_weighted_share(cur, ind), output_weighted_share(base, ind))
+        _band_row(words(f"indicator.{ind}"), now, then.band(weighted_members(then, ind))[0], weighted_members(now, ind))
         for ind in ENTERPRISE_ADOPTION
     ]
-    storage_now = by_sector(cur, STORAGE)
-    storage = [(words(f"storage.{s}"), storage_now[s].reindex(years_index), None) for s in storage_now.columns]
+    storage_now = by_sector(now.trajectory, STORAGE)
+    storage = [(words(f"storage.{s}"), storage_now[s].reindex(now.years), None) for s in storage_now.columns]
     storage_option = lines_option(storage, years, words("unit.MWh"), percent=False)
     for s in storage_option["series"]:
         s.update({"stack": "storage", "areaStyle": {"opacity": 0.6}})
+    _, low, high = now.band(now.member_series(STORAGE))
+    storage_option["series"] += band_series(words("chart.band_total"), low, high, "#1a1a1a", "band-total")
     storage_option["series"].append(
         {
             "name": words("chart.baseline"),
             "type": "line",
             "symbol": "none",
-            "data": _values(series(base, STORAGE)),
+            "data": _values(series(then.trajectory, STORAGE)),
             "lineStyle": {"type": "dashed", "color": BASELINE_COLOUR, "width": 2},
             "itemStyle": {"color": BASELINE_COLOUR},
         }
@@ -222,13 +286,18 @@ def fiscal_option(outcome: Outcome, words: Words) -> dict[str, Any]:
 
 def intensity_option(outcome: Outcome, words: Words, target_ids: list[str]) -> dict[str, Any]:
     """A target's indicator for the current settings and the baseline, with the target values marked."""
-    cur = target_series(outcome.current.trajectory, target_ids[0])
+    now = outcome.current
+    cur = target_series(now.trajectory, target_ids[0])
     base = target_series(outcome.baseline.trajectory, target_ids[0])
     years = [str(y) for y in cur.index]
     targets = load_targets().set_index("id")
-    option = lines_option([(words("chart.current"), cur, None)], years, "%", percent=False, legend_space=60)
-    option["series"][0]["lineStyle"]["color"] = CURRENT_COLOUR
-    option["series"][0]["itemStyle"]["color"] = CURRENT_COLOUR
+    mapping = TARGET_MAP[target_ids[0]]
+    values = now.member_series(mapping.indicator, mapping.sector)
+    if mapping.change_from is not None:
+        values = 100.0 * (values / values[:, [now.years.index(mapping.change_from)]] - 1.0)
+    _, low, high = now.band(values)
+    option = lines_option([(words("chart.current"), cur, None, low, high)], years, "%", percent=False, legend_space=60)
+    # the first row takes PALETTE[0], the current settings' colour
     option["series"].append(
         {
             "name": words("chart.baseline"),
@@ -264,70 +333,54 @@ def intensity_option(outcome: Outcome, words: Words, target_ids: list[str]) -> d
     return option
 
 
-def ensemble_options(state: EnsembleState, words: Words) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Peak years across the ensemble's members, and the band of emissions (5-95 %, median)."""
-    assert state.ensemble is not None
-    peaks = state.ensemble.peaks["peak_year"].astype(int)
+def members_options(answer: Answer, words: Words) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Each member's headline CO2 (thin lines) with their mean, and the histogram of members' confirmed peak years."""
+    last = answer.years[-1]
+    peaks = np.nan_to_num(answer.member_peaks, nan=last + 1).astype(int)
     span = list(range(int(peaks.min()), int(peaks.max()) + 1))
-    counts = peaks.value_counts()
-    hist = _base_option([str(y) for y in span], words("ensemble.members_axis"), legend=False)
+    labels = [str(y) if y <= last else words("members.no_peak", year=last) for y in span]
+    hist = _base_option(labels, words("members.axis"), legend=False)
     hist["xAxis"]["boundaryGap"] = True
     hist["yAxis"].update({"minInterval": 1, "scale": False, "min": 0})
     hist["series"].append(
         {
             "type": "bar",
-            "name": words("ensemble.peak_years"),
+            "name": words("members.peak_years"),
             "barMaxWidth": 36,
             "data": [
                 {
-                    "value": int(counts.get(y, 0)),
+                    "value": int((peaks == y).sum()),
                     "itemStyle": {"color": MET_COLOUR if y <= PEAK_YEAR else TARGET_COLOUR},
                 }
                 for y in span
             ],
         }
     )
-    rows = state.ensemble.trajectories
-    rows = rows[(rows["indicator"] == HEADLINE) & (rows["sector"] == "total")]
-    wide = rows.pivot(index="year", columns="seed", values="value")
-    low, mid, high = wide.quantile(0.05, axis=1), wide.median(axis=1), wide.quantile(0.95, axis=1)
-    band = _base_option([str(y) for y in wide.index], words("chart.axis_mt"))
-    band["series"] = [
+    years = [str(y) for y in answer.years]
+    lines = _base_option(years, words("chart.axis_mt"), legend=False)
+    for i, row in enumerate(answer.headline):
+        lines["series"].append(
+            {
+                "name": words("members.member", n=i + 1),
+                "type": "line",
+                "symbol": "none",
+                "data": [round(float(v), 4) for v in row],
+                "lineStyle": {"width": 0.8, "color": CURRENT_COLOUR, "opacity": 0.45},
+                "itemStyle": {"color": CURRENT_COLOUR},
+                "emphasis": {"focus": "series"},
+            }
+        )
+    mean = answer.band(answer.headline)[0]
+    lines["series"].append(
         {
-            "name": "low",
+            "name": words("members.mean"),
             "type": "line",
-            "data": _values(low),
-            "stack": "band",
             "symbol": "none",
-            "lineStyle": {"opacity": 0},
-            "tooltip": {"show": False},
-            "legendHoverLink": False,
-        },
-        {
-            "name": words("ensemble.band"),
-            "type": "line",
-            "data": _values(high - low),
-            "stack": "band",
-            "symbol": "none",
-            "lineStyle": {"opacity": 0},
-            "itemStyle": {"color": CURRENT_COLOUR, "opacity": 0.3},
-            "areaStyle": {"color": CURRENT_COLOUR, "opacity": 0.18},
-        },
-        {
-            "name": words("ensemble.median"),
-            "type": "line",
-            "data": _values(mid),
-            "symbol": "none",
-            "lineStyle": {"color": CURRENT_COLOUR, "width": 2.5},
-            "itemStyle": {"color": CURRENT_COLOUR},
-            "markLine": {
-                "silent": True,
-                "symbol": ["none", "none"],
-                "data": [{"xAxis": str(PEAK_YEAR)}],
-                "lineStyle": {"color": TARGET_COLOUR, "type": "dashed"},
-                "label": {"show": False},
-            },
-        },
-    ]
-    band["legend"]["data"] = [words("ensemble.band"), words("ensemble.median")]
-    return hist, band
+            "data": _values(mean),
+            "lineStyle": {"width": 3, "color": "#1a1a1a"},
+            "itemStyle": {"color": "#1a1a1a"},
+            "z": 5,
+        }
+    )
+    lines["tooltip"] = {"trigger": "item"}
+    return hist, lines

@@ -15,7 +15,7 @@ from webapp.catalogue import BASELINE, TABS
 from webapp.components.address import NONE, PUSH, REPLACE, address_sync
 from webapp.components.controls import ControlPanel
 from webapp.components.emissions import EmissionsChart
-from webapp.components.ensemble import EnsembleView
+from webapp.components.ensemble import AnswerStatus, MembersView
 from webapp.components.guide import GuidePanel
 from webapp.components.headlines import Headlines
 from webapp.components.html import alert, div
@@ -24,7 +24,7 @@ from webapp.components.tabs import Adoption, Fiscal, Intensity
 from webapp.components.topbar import TopBar
 from webapp.components.wedges import Wedges
 from webapp.palette import CURRENT_COLOUR
-from webapp.runs import HOUSEHOLDS, SEED, Outcome, simulate
+from webapp.runs import HOUSEHOLDS, MEMBERS, Outcome, Step, answers, estimate, why_no_estimate
 from webapp.state import LinkProblem, Settings, parse_query
 from webapp.text import Words, default_language
 
@@ -84,16 +84,37 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
     # memoised: the page is drawn again while a run starts and ends, and the controls need not be
     settings, scenario, problems = solara.use_memo(checked, [query, default_lang])
 
-    sim = solara.lab.use_task(lambda: simulate(settings), dependencies=[settings], raise_error=False)
-    outcome: Outcome | None = sim.latest  # type: ignore[assignment]
+    # the emulator's estimate at once, in this render (milliseconds); the exact members follow from the
+    # shared pool, waited for in the task's thread; a superseded task stops and gives its queued runs up
+    first: Outcome | None = solara.use_memo(lambda: estimate(settings), [settings])
+    task_ref = solara.use_ref(None)
+
+    def answer_steps():
+        task = task_ref.current
+        yield from answers(settings, lambda: task is None or task.is_current(), shown=first)
+
+    sim = solara.lab.use_task(answer_steps, dependencies=[settings], raise_error=False)  # type: ignore[arg-type]
+    task_ref.current = sim
+    step: Step | None = sim.latest  # type: ignore[assignment]
+    exact_now = step.outcome if step is not None and step.outcome is not None else None
+    if exact_now is not None and exact_now.settings != settings:
+        exact_now = None  # an answer for earlier settings
+    shown = solara.use_ref(None)  # the last answer, kept on screen until the new settings' first answer
+    if exact_now is not None or first is not None:
+        shown.current = exact_now or first
+    outcome: Outcome | None = shown.current
+    waiting = outcome is None or outcome.settings != settings
+    progress = step.progress if step is not None and sim.pending else None
+    why_exact_only = solara.use_memo(lambda: None if first is not None else why_no_estimate(settings), [settings])
     tab, set_tab = solara.use_state(0)
 
     solara.Title(words("app.title"))
     solara.Style(CSS)
-    with div("sq-app" + (" sq-busy" if sim.pending else ""), **{"data-lang": settings.lang}):
+    busy = " sq-busy" if sim.pending else ""
+    with div("sq-app" + busy + (" sq-waiting" if waiting else ""), **{"data-lang": settings.lang}):
         address_sync(*address, on_arrive=arrive)
         TopBar(settings, outcome, words, navigate)
-        div("sq-progress", [rv.ProgressLinear(indeterminate=True, height=3, color="amber", active=bool(sim.pending))])
+        div("sq-progress", [rv.ProgressLinear(indeterminate=True, height=3, color="amber", active=waiting)])
         with div("sq-body"):
             ControlPanel(settings, scenario, words, on_commit, on_reset, on_guide=set_guide)
             with div("sq-guide-host"):  # always there, so opening the guide redraws nothing else
@@ -109,23 +130,35 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
                         rv.ProgressCircular(indeterminate=True, color=CURRENT_COLOUR, size=48)
                         div("", [words("status.running")])
                     return
-                with div("sq-outcome", **{"data-settings": outcome.settings.query()}):
+                attributes = {"data-settings": outcome.settings.query(), "data-answer": outcome.kind}
+                with div("sq-outcome", **attributes):
+                    AnswerStatus(outcome, progress, waiting, why_exact_only, words)
                     Headlines(outcome, words)
                     EmissionsChart(outcome, words)
                     with div("sq-panel sq-tabs"):
                         with rv.Tabs(v_model=tab, on_v_model=set_tab, color=CURRENT_COLOUR, density="compact"):
                             for i, name in enumerate(TABS):
                                 rv.Tab(children=[words(f"tab.{name}")], value=i, class_=f"sq-tab-{name}")
-                        views = {"scorecard": Scorecard, "adoption": Adoption, "fiscal": Fiscal, "intensity": Intensity}
+                        views = {
+                            "scorecard": Scorecard,
+                            "adoption": Adoption,
+                            "fiscal": Fiscal,
+                            "intensity": Intensity,
+                            "members": MembersView,
+                        }
                         views["wedges"] = lambda _outcome, words: Wedges(words)  # a shipped, measured table
                         if TABS[tab] in views:
                             views[TABS[tab]](outcome, words)
-                        # the ensemble stays mounted (hidden) so a run in progress and its result survive a tab change
-                        with div("sq-ensemble-tab" + ("" if TABS[tab] == "ensemble" else " sq-hidden")):
-                            EnsembleView(settings, words)
                     div(
                         "sq-footer",
-                        [words("footer", seed=SEED, households=f"{HOUSEHOLDS:,}", preset=words(f"preset.{BASELINE}"))],
+                        [
+                            words(
+                                "footer",
+                                members=MEMBERS,
+                                households=f"{HOUSEHOLDS:,}",
+                                preset=words(f"preset.{BASELINE}"),
+                            )
+                        ],
                     )
 
 

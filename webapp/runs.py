@@ -1,44 +1,187 @@
-"""The model runs behind the page: cached runs, the baseline of the same uncertainties, the ensemble member by member.
+"""The model runs behind the page: the app's members, the emulator's estimate and the exact ensemble.
 
-The only module of the app that calls the model.
+The only module of the app that calls the model. Every answer is an ensemble of the app's
+20 members (:mod:`experiments.app_members`: a seed and a calibrated-posterior draw each, the
+same for every setting) for the current settings and for the baseline with the same
+uncertainties: first the emulator's estimate (:mod:`experiments.emulator`, milliseconds;
+exact at the presets), then the exact runs from the shared pool of
+:mod:`webapp.ensemble_service`. Units are the model trajectory's (MtCO2, %, 100 million yuan).
 """
 
 from __future__ import annotations
 
-import inspect
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, cached_property
 
+import numpy as np
 import pandas as pd
 import solara
 
 from abm.model import DEFAULT_HOUSEHOLDS
-from abm.run import RunResult, run
-from experiments.ensemble import Ensemble, member_seeds, run_ensemble
-from webapp.catalogue import BASELINE, PLAN, UNCERTAINTIES
+from abm.peak import HEADLINE, SCORED, peak_years
+from abm.scorecard import TARGET_MAP, scorecard
+from experiments.app_members import APP_MEMBERS, INCLUDES, ROOT_SEED, app_members, run_member
+from experiments.emulator import Emulator, EmulatorError, Layout
+from experiments.peak_probability import PeakProbability, probability_of_peak
+from webapp.catalogue import BASELINE, PEAK_YEAR, PLAN, UNCERTAINTIES
+from webapp.ensemble_service import TaskService
 from webapp.state import Settings, preset_scenario
 
-SEED: int = inspect.signature(run).parameters["seed"].default  # the seed `suqian-abm run` uses
-ENSEMBLE_ROOT_SEED: int = inspect.signature(run_ensemble).parameters["root_seed"].default
 HOUSEHOLDS = DEFAULT_HOUSEHOLDS
-RUN_CACHE = 64  # finished runs kept (each about 1 MB): presets, baselines and recent settings
+MEMBERS = APP_MEMBERS
+SEED = ROOT_SEED  # the members' root seed (names the results file)
+ESTIMATE, EXACT = "estimate", "exact"
+Key = tuple[str, tuple[tuple[str, float], ...], int]  # preset, overrides, member index
+
+
+# --- one member's exact run (in a worker process) ---------------------------------------------
+
+
+def app_layout(trajectory: pd.DataFrame) -> Layout:
+    """The emulator's columns and, after them, the scorecard's indicators the emulator does not hold."""
+    base = Layout.of(trajectory)
+    have = {(c[0], c[1]) for c in base.columns}
+    units = trajectory.drop_duplicates(["indicator", "sector"]).set_index(["indicator", "sector"])["unit"]
+    extra = []
+    for mapping in TARGET_MAP.values():
+        key = (mapping.indicator, mapping.sector)
+        if key not in have and key in units.index:
+            have.add(key)
+            extra.append((*key, str(units.loc[key])))
+    return Layout(base.columns + tuple(extra), base.years)
+
+
+def layout_array(layout: Layout, trajectory: pd.DataFrame) -> np.ndarray:
+    """``trajectory`` as a float32 (columns, years) array of ``layout``; a column it lacks is 0."""
+    names = {c[0] for c in layout.columns}
+    rows = trajectory[trajectory["indicator"].isin(names)]
+    wide = rows.pivot_table(index=["indicator", "sector"], columns="year", values="value", aggfunc="first")
+    index = pd.MultiIndex.from_tuples([(i, s) for i, s, _ in layout.columns])
+    return wide.reindex(index=index, columns=list(layout.years)).fillna(0.0).to_numpy(np.float32)
+
+
+@cache
+def members() -> tuple:
+    """The app's members (seed and posterior draw each)."""
+    return tuple(app_members(MEMBERS))
+
+
+def member_task(key: Key) -> tuple[Layout, np.ndarray]:
+    """One member's exact run of a preset with overrides: its layout and (columns, years) values."""
+    preset, overrides, index = key
+    trajectory = run_member(preset, members()[index], HOUSEHOLDS, dict(overrides)).trajectory
+    layout = app_layout(trajectory)
+    return layout, layout_array(layout, trajectory)
+
+
+# --- an ensemble answer -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Answer:
+    """The members' trajectories of one setting (members, columns, years) and what the page reads from them."""
+
+    layout: Layout
+    values: np.ndarray
+
+    @property
+    def years(self) -> list[int]:
+        return list(self.layout.years)
+
+    def member_series(self, indicator: str, sector: str = "total") -> np.ndarray:
+        """Every member's values of one column, (members, years)."""
+        return self.values[:, self.layout.column(indicator, sector)].astype(np.float64)
+
+    def band(self, values: np.ndarray) -> tuple[pd.Series, pd.Series, pd.Series]:
+        """Mean, 5 % and 95 % over the members of (members, years) values, by year."""
+        index = pd.Index(self.years, name="year")
+        q05, q95 = np.quantile(values, [0.05, 0.95], axis=0)
+        return pd.Series(values.mean(axis=0), index), pd.Series(q05, index), pd.Series(q95, index)
+
+    @cached_property
+    def mean(self) -> np.ndarray:
+        return self.values.mean(axis=0, dtype=np.float64)
+
+    @cached_property
+    def trajectory(self) -> pd.DataFrame:
+        """The members' mean as the model's tidy trajectory (year, indicator, sector, value, unit)."""
+        return self.layout.frame(self.mean)
+
+    @cached_property
+    def scorecard(self) -> pd.DataFrame:
+        """The plan's targets judged on the mean; targets whose indicator this answer lacks are left out."""
+        frame = self.trajectory
+        present = set(zip(frame["indicator"], frame["sector"], strict=True))
+        missing = [(m.indicator, m.sector) for m in TARGET_MAP.values() if (m.indicator, m.sector) not in present]
+        if missing:
+            filler = pd.DataFrame(
+                [(y, i, s, np.nan, "") for i, s in dict.fromkeys(missing) for y in self.years],
+                columns=frame.columns,
+            )
+            frame = pd.concat([frame, filler], ignore_index=True)
+        card = scorecard(frame)
+        keep = card["modelled"].notna() | (card["target_id"] == "co2_peak")
+        keep &= ~card["target_id"].map(lambda t: (TARGET_MAP[t].indicator, TARGET_MAP[t].sector) in missing)
+        return card[keep].reset_index(drop=True)
+
+    @cached_property
+    def headline(self) -> np.ndarray:
+        return self.member_series(HEADLINE)
+
+    @property
+    def peak_year(self) -> int:
+        """Highest year of the mean headline CO2."""
+        s = self.mean[self.layout.column(HEADLINE)]
+        return int(self.years[int(np.argmax(s))])
+
+    @property
+    def peak_mt(self) -> float:
+        """Highest mean headline CO2, MtCO2."""
+        return float(np.max(self.mean[self.layout.column(HEADLINE)]))
+
+    @cached_property
+    def confirmed_peak(self) -> int | None:
+        """Confirmed peak year (``abm.peak``) of the mean headline CO2, or None."""
+        year = peak_years(self.mean[self.layout.column(HEADLINE)][None], self.years, SCORED)[0]
+        return None if np.isnan(year) else int(year)
+
+    @cached_property
+    def member_peaks(self) -> np.ndarray:
+        """Each member's confirmed peak year (NaN: none)."""
+        return peak_years(self.headline, self.years, SCORED)
+
+    @cached_property
+    def peak_range(self) -> tuple[float, float]:
+        """5 % and 95 % of the members' confirmed peak years; a member with none counts as after the last year."""
+        years = np.nan_to_num(self.member_peaks, nan=self.years[-1] + 1)
+        low, high = np.quantile(years, [0.05, 0.95], method="nearest")
+        return float(low), float(high)
+
+    @cached_property
+    def peak_probability(self) -> PeakProbability:
+        """P(confirmed peak by 2030) over the members (``experiments.peak_probability``)."""
+        value = probability_of_peak(self.headline, self.years, by=PEAK_YEAR)
+        return PeakProbability(value, len(self.values), PEAK_YEAR, INCLUDES)
 
 
 @dataclass(frozen=True, eq=False)
 class Outcome:
-    """The current settings' run and the baseline run with the same uncertainties."""
+    """The answer for the current settings and for the baseline with the same uncertainties.
+
+    ``kind`` is ``estimate`` (the emulator's) or ``exact`` (the members' runs, or the emulator
+    at a preset, where it holds them); ``stored`` says every run was in the pool's cache;
+    ``why_exact_only`` is a text key (and its values) when there is no estimate.
+    """
 
     settings: Settings
-    current: RunResult
-    baseline: RunResult
-
-
-@lru_cache(maxsize=RUN_CACHE)
-def cached_run(preset: str, overrides: tuple[tuple[str, float], ...]) -> RunResult:
-    """One run of a preset with some values changed (seed and households as ``suqian-abm run``)."""
-    return run(Settings(preset, overrides).scenario(), seed=SEED, households=HOUSEHOLDS)
+    current: Answer
+    baseline: Answer
+    kind: str
+    stored: bool = False
+    why_exact_only: tuple[str, dict[str, str]] | None = None
 
 
 def baseline_settings(settings: Settings) -> Settings:
@@ -48,52 +191,161 @@ def baseline_settings(settings: Settings) -> Settings:
     return Settings(BASELINE, kept, settings.lang)
 
 
-def simulate(settings: Settings) -> Outcome:
-    """Run the settings and their baseline (both cached: the baseline does not depend on the levers)."""
-    current = cached_run(settings.preset, settings.overrides)
+# --- the emulator and the pool ----------------------------------------------------------------
+
+_emulator_lock = threading.Lock()
+
+
+@cache
+def _load_emulator() -> Emulator | None:
+    try:
+        return Emulator.load()
+    except (EmulatorError, KeyError, FileNotFoundError):
+        return None
+
+
+def emulator() -> Emulator | None:
+    """The shipped emulator, read once (None when it cannot be read)."""
+    with _emulator_lock:
+        return _load_emulator()
+
+
+def why_no_estimate(settings: Settings, model: Emulator | None = None) -> tuple[str, dict[str, str]] | None:
+    """Why the emulator cannot answer ``settings`` (a text key and its values), or None when it can."""
+    model = emulator() if model is None else model
+    if model is None:
+        return "estimate.missing", {}
+    if model.is_stale:
+        return "estimate.stale", {}
+    for s in (settings, baseline_settings(settings)):
+        if s.preset not in model.base:
+            return "estimate.no_preset", {"preset": s.preset}
+        values = model.preset_values(s.preset)
+        unknown = [name for name, _ in s.overrides if name not in values]
+        if unknown:
+            return "estimate.no_control", {"names": ", ".join(unknown)}
+    return None
+
+
+_service_lock = threading.Lock()
+
+
+@cache
+def _service() -> TaskService:
+    return TaskService(member_task)
+
+
+def service() -> TaskService:
+    """The one pool of exact runs that every session shares."""
+    with _service_lock:
+        return _service()
+
+
+def keys(settings: Settings) -> list[Key]:
+    """The tasks of one setting: one per member."""
+    return [(settings.preset, settings.overrides, i) for i in range(MEMBERS)]
+
+
+def answer_of(results: list[tuple[Layout, np.ndarray]]) -> Answer:
+    """The answer of the members' exact results."""
+    return Answer(results[0][0], np.stack([values for _, values in results]))
+
+
+def _stored(settings: Settings) -> Answer | None:
+    """The exact answer of ``settings`` when every member is in the pool's cache."""
+    found = [service().cached(k) for k in keys(settings)]
+    return None if any(f is None for f in found) else answer_of(found)  # type: ignore[arg-type]
+
+
+def _emulated(model: Emulator, settings: Settings) -> Answer:
+    """The emulator's members for ``settings``; the scorecard's extra columns from the preset's stored runs."""
+    values = model.predict(settings.preset, dict(settings.overrides))
+    preset = _stored(Settings(settings.preset, (), settings.lang))
+    if preset is None:
+        return Answer(model.layout, values)
+    full = preset.values.copy()
+    index = {(c[0], c[1]): j for j, c in enumerate(preset.layout.columns)}
+    for j, c in enumerate(model.layout.columns):
+        full[:, index[(c[0], c[1])]] = values[:, j]
+    return Answer(preset.layout, full)
+
+
+def estimate(settings: Settings) -> Outcome | None:
+    """The emulator's answer (exact, and marked so, at a preset); None when it cannot answer."""
+    model = emulator()
+    if model is None or why_no_estimate(settings, model) is not None:
+        return None
     base = baseline_settings(settings)
-    return Outcome(settings, current, cached_run(base.preset, base.overrides))
+    at_presets = not settings.overrides and not base.overrides
+    current, baseline = _stored(settings), _stored(base)
+    stored = current is not None and baseline is not None
+    current = current or _emulated(model, settings)
+    baseline = baseline or _emulated(model, base)
+    return Outcome(settings, current, baseline, EXACT if at_presets or stored else ESTIMATE, stored=stored)
+
+
+def exact_keys(settings: Settings) -> list[Hashable]:
+    """The tasks of the exact answer: the current settings' members, then the baseline's."""
+    return [*keys(settings), *keys(baseline_settings(settings))]
+
+
+def exact(settings: Settings, results: list[tuple[Layout, np.ndarray]]) -> Outcome:
+    """The exact answer from the results of :func:`exact_keys`, in that order."""
+    why = why_no_estimate(settings)
+    return Outcome(settings, answer_of(results[:MEMBERS]), answer_of(results[MEMBERS:]), EXACT, why_exact_only=why)
+
+
+@dataclass(frozen=True, eq=False)
+class Step:
+    """What the page shows now: an answer (None until the first) and, while exact runs compute, (done, total)."""
+
+    outcome: Outcome | None
+    progress: tuple[int, int] | None = None
+
+
+POLL_SECONDS = 0.25
+SETTLE_SECONDS = (
+    0.3  # wait before queueing exact runs: the page draws the estimate first, a quick next move costs nothing
+)
+
+
+def answers(
+    settings: Settings, keep_going: Callable[[], bool] = lambda: True, shown: Outcome | None = None
+) -> Iterator[Step]:
+    """The estimate (unless ``shown`` already, then it is not repeated), then progress, then the exact answer.
+
+    Stops, and gives its queued runs up, as soon as ``keep_going()`` is false.
+    """
+    first = estimate(settings) if shown is None else shown
+    if shown is None or first is None:
+        yield Step(first, None if first is not None and first.stored else (0, 2 * MEMBERS))
+    if first is not None and first.stored:
+        return
+    for _ in range(round(SETTLE_SECONDS / 0.05)):
+        if not keep_going():
+            return
+        time.sleep(0.05)
+    request = service().request(exact_keys(settings))
+    try:
+        total, done = len(request.keys), -1
+        while not request.wait(POLL_SECONDS):
+            if not keep_going():
+                return
+            if request.done() != done:
+                done = request.done()
+                yield Step(None if shown is not None else first, (done, total))
+        if keep_going():
+            yield Step(exact(settings, request.results()), None)
+    finally:
+        if not request.finished():
+            request.cancel()
 
 
 def warm_up() -> None:
-    """Run the presets once, so the first visitor does not wait for them."""
-    for name in (BASELINE, PLAN):
-        cached_run(name, ())
+    """Read the emulator and run the presets' members once, so the first visitors do not wait for them."""
+    emulator()
+    service().request([*keys(Settings(BASELINE)), *keys(Settings(PLAN))])
 
 
 if solara._using_solara_server():  # served, not imported by tests or tools
     threading.Thread(target=warm_up, name="suqian-app-warm-up", daemon=True).start()
-
-
-@dataclass(frozen=True, eq=False)
-class EnsembleState:
-    """Progress of an ensemble: members done, and the ensemble when all are."""
-
-    settings: Settings
-    members: int
-    done: int
-    ensemble: Ensemble | None = None
-
-
-def ensemble_of(results: list[RunResult]) -> Ensemble:
-    """The ensemble of finished runs, laid out as :func:`experiments.ensemble.run_ensemble` lays it out."""
-    frames = [r.trajectory.assign(seed=r.seed) for r in results]
-    trajectories = pd.concat(frames, ignore_index=True)
-    trajectories = trajectories[["seed", *[c for c in trajectories.columns if c != "seed"]]]
-    peaks = pd.DataFrame([(r.seed, r.peak_year, r.peak_mt) for r in results], columns=["seed", "peak_year", "peak_mt"])
-    return Ensemble(trajectories, peaks)
-
-
-def ensemble_steps(
-    settings: Settings, members: int, households: int = HOUSEHOLDS, keep_going: Callable[[], bool] = lambda: True
-) -> Iterator[EnsembleState]:
-    """Run the ensemble's members (the seeds of ``member_seeds``) one by one, yielding progress."""
-    scenario = settings.scenario()
-    results: list[RunResult] = []
-    yield EnsembleState(settings, members, 0)
-    for seed in member_seeds(ENSEMBLE_ROOT_SEED, members):
-        if not keep_going():
-            return
-        results.append(run(scenario, seed=seed, households=households))
-        done = len(results) == members
-        yield EnsembleState(settings, members, len(results), ensemble_of(results) if done else None)

@@ -19,8 +19,14 @@ def _digest(option: dict[str, Any]) -> str:
 
 @solara.component
 def Chart(option: dict[str, Any], testid: str, height: int = 300) -> None:  # noqa: N802 (Solara components are capitalised)
-    """An ECharts chart; ``data-digest`` changes whenever what it shows changes."""
-    attributes = {"style": f"height: {height}px; width: 100%;", "data-testid": testid, "data-digest": _digest(option)}
+    """An ECharts chart; ``data-digest`` changes whenever what it shows changes, ``data-series`` names its series."""
+    names = dict.fromkeys(str(s.get("name", "")) for s in option.get("series", []))
+    attributes = {
+        "style": f"height: {height}px; width: 100%;",
+        "data-testid": testid,
+        "data-digest": _digest(option),
+        "data-series": " | ".join(names),
+    }
     GuardedEchartsWidget.element(option=option, attributes=attributes, responsive=True)
 
 

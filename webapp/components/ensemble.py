@@ -1,85 +1,61 @@
-"""The ensemble tab: several seeds of the current settings on request, with progress and P(peak by the target year)."""
+"""How sure the answer is: the estimate/exact marker with progress, and the Members tab (each member, peak years)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import reacton.ipyvuetify as rv
 import solara
-import solara.lab
 
-from webapp.catalogue import PEAK_YEAR
-from webapp.charts import ensemble_options
+from webapp.charts import members_options
 from webapp.components.chart import Chart
-from webapp.components.html import alert, div, span
+from webapp.components.html import div, span
 from webapp.numbers import PERCENT
 from webapp.palette import CURRENT_COLOUR
-from webapp.runs import ENSEMBLE_ROOT_SEED, EnsembleState, ensemble_steps
-from webapp.state import Settings
+from webapp.runs import ESTIMATE, EXACT, Outcome
 from webapp.text import Words
-
-ENSEMBLE_SIZES = (5, 10, 20)
-DEFAULT_ENSEMBLE = 10
 
 
 @solara.component
-def EnsembleView(settings: Settings, words: Words) -> None:  # noqa: N802
-    """Several seeds of the current settings on request, with progress and the probability of peaking by 2030."""
-    members, set_members = solara.use_state(DEFAULT_ENSEMBLE)
-    task_ref = solara.use_ref(None)
+def AnswerStatus(  # noqa: N802
+    outcome: Outcome,
+    progress: tuple[int, int] | None,
+    waiting: bool,
+    why_exact_only: tuple[str, dict[str, str]] | None,
+    words: Words,
+) -> None:
+    """Estimate (with the exact runs' progress: done, total) or exact, what the runs include, why exact only.
 
-    def steps(chosen: Settings, size: int) -> Iterator[EnsembleState]:
-        task = task_ref.current
-        yield from ensemble_steps(chosen, size, keep_going=lambda: task is None or task.is_current())
+    ``waiting``: the answer shown is of earlier settings, the exact runs of the new ones under way.
+    """
+    kind = "earlier" if waiting else outcome.kind
+    with div(f"sq-answer sq-answer-{kind}"):
+        span(f"sq-answer-kind sq-kind-{kind}", words(f"answer.{kind}"))
+        if kind == ESTIMATE:
+            span("sq-answer-note", words("answer.estimate_note"))
+        elif kind == EXACT and (outcome.stored or not progress):
+            span("sq-answer-note", words("answer.exact_note" if not outcome.stored else "answer.stored_note"))
+        if progress is not None:
+            done, total = progress
+            with div("sq-answer-progress"):
+                rv.ProgressLinear(
+                    model_value=PERCENT * done / max(total, 1), color=CURRENT_COLOUR, height=4, rounded=True
+                )
+            span("sq-progress-text", words("answer.progress", done=done, total=total))
+        span("sq-answer-members", words("answer.members", n=len(outcome.current.values)))
+    if why_exact_only is not None:
+        key, values = why_exact_only
+        div("sq-exact-only", [words("answer.exact_only", why=words(key, **values))])
 
-    task = solara.lab.use_task(steps, dependencies=None, raise_error=False)  # type: ignore[arg-type]
-    task_ref.current = task
-    state: EnsembleState | None = task.latest  # type: ignore[assignment]
-    running = task.pending
-    with div("sq-panel sq-ensemble"):
-        div("sq-panel-note", [words("ensemble.note", seed=ENSEMBLE_ROOT_SEED)])
-        with div("sq-ensemble-controls"):
-            span("sq-label", words("ensemble.members"))
-            with rv.BtnToggle(
-                v_model=ENSEMBLE_SIZES.index(members),
-                on_v_model=lambda i: set_members(ENSEMBLE_SIZES[i]),
-                mandatory=True,
-                density="compact",
-                class_="sq-ensemble-size",
-            ):
-                for n in ENSEMBLE_SIZES:
-                    rv.Btn(children=[str(n)], size="small", class_=f"sq-ensemble-{n}")
-            solara.Button(
-                words("ensemble.run", n=members),
-                on_click=lambda: task(settings, members),
-                color=CURRENT_COLOUR,
-                disabled=running,
-                classes=["sq-ensemble-run"],
-            )
-        if task.error:
-            alert(words("error.run", message=str(task.exception)), "sq-error")
-            return
-        if state is None:
-            return
-        stale = state.settings != settings
-        if running or state.ensemble is None:
-            frac = state.done / state.members if state.members else 0.0
-            with div("sq-ensemble-progress"):
-                rv.ProgressLinear(model_value=PERCENT * frac, color=CURRENT_COLOUR, height=8, rounded=True)
-                span("sq-progress-text", words("ensemble.progress", done=state.done, total=state.members))
-            return
-        if stale:
-            div("sq-stale", [words("ensemble.stale")])
-        hist, band = ensemble_options(state, words)
-        probability = state.ensemble.peak_probability(PEAK_YEAR).value
-        with div("sq-ensemble-result"):
-            with div("sq-card sq-card-probability " + ("sq-good" if probability >= 0.5 else "sq-bad")):
-                div("sq-card-title", [words("ensemble.probability", year=PEAK_YEAR)])
-                div("sq-card-value", [f"{probability * PERCENT:.0f} %"])
-                div("sq-card-note", [words("ensemble.of_members", n=state.members, year=PEAK_YEAR)])
+
+@solara.component
+def MembersView(outcome: Outcome, words: Words) -> None:  # noqa: N802
+    """Each member's headline CO2 and the histogram of the members' confirmed peak years, of the answer shown."""
+    hist, lines = solara.use_memo(lambda: members_options(outcome.current, words), [outcome, words.lang])
+    with div("sq-panel sq-members"):
+        div("sq-panel-note", [words("members.note", kind=words(f"answer.{outcome.kind}"))])
+        with div("sq-members-grid"):
             with div("sq-subchart"):
-                div("sq-subchart-title", [words("ensemble.peak_years")])
-                Chart(hist, "ensemble-peaks", height=260)
+                div("sq-subchart-title", [words("members.lines_title")])
+                Chart(lines, "members-lines", height=300)
             with div("sq-subchart"):
-                div("sq-subchart-title", [words("ensemble.band_title")])
-                Chart(band, "ensemble-band", height=260)
+                div("sq-subchart-title", [words("members.peak_years")])
+                Chart(hist, "members-peaks", height=300)

@@ -1,17 +1,15 @@
-"""The headline cards: peak year and level, CO2 in the target year, targets met, cost of the incentives."""
+"""The headline cards: P(peak by 2030), peak year and level, CO2 in the target year, targets met, cost."""
 
 from __future__ import annotations
 
 import solara
 
 from abm.comparison import compare
-from abm.peak import run_peak
-from abm.run import RunResult
-from abm.scorecard import HEADLINE, series
 from webapp.catalogue import PEAK_YEAR
+from webapp.charts import year_span
 from webapp.components.html import div, span
-from webapp.numbers import fmt, money
-from webapp.runs import Outcome
+from webapp.numbers import PERCENT, fmt, money
+from webapp.runs import Answer, Outcome
 from webapp.text import Words
 
 
@@ -27,24 +25,33 @@ def HeadlineCard(testid: str, title: str, value: str, unit: str, note: str, tone
         div("sq-card-note", [note])
 
 
+def peak_text(answer: Answer, words: Words) -> str:
+    """The confirmed peak year of the members' mean, or that there is none."""
+    year = answer.confirmed_peak
+    return str(year) if year is not None else words("card.no_confirmed_peak")
+
+
+def peak_span(answer: Answer, words: Words) -> str:
+    """5-95 % of the members' confirmed peak years ("2026–2031"; "…" where members have none)."""
+    low, high = answer.peak_range
+    last = answer.years[-1]
+    if low > last:
+        return words("card.no_peak", year=last)
+    return year_span(low, high, last)
+
+
 @solara.component
 def Headlines(outcome: Outcome, words: Words) -> None:  # noqa: N802
-    """Peak year and level, emissions in 2030, targets met, and the cost of the incentives, against the baseline."""
+    """P(peak by 2030), peak year and level, CO2 in 2030, targets met and the incentives' cost, against the baseline.
+
+    Every number is of the app's members: the mean, with the 5-95 % range where it says so.
+    """
     cur, base = outcome.current, outcome.baseline
-    last_year = int(cur.trajectory["year"].max())
-    card = cur.scorecard.set_index("target_id")
-    peaked = bool(card.loc["co2_peak", "met"]) if "co2_peak" in card.index else cur.peak_year <= PEAK_YEAR
-
-    def peak_text(r: RunResult) -> str:
-        return str(r.peak_year) if r.peak_year < last_year else words("card.no_peak", year=last_year)
-
-    confirmed = run_peak(cur.trajectory).confirmed_year
-    confirmed_text = (
-        words("card.confirmed_peak", year=confirmed) if confirmed is not None else words("card.no_confirmed_peak")
-    )
-
-    co2_now = float(series(cur.trajectory, HEADLINE).loc[PEAK_YEAR])
-    co2_base = float(series(base.trajectory, HEADLINE).loc[PEAK_YEAR])
+    probability, base_probability = cur.peak_probability.value, base.peak_probability.value
+    peaked = cur.confirmed_peak is not None and cur.confirmed_peak <= PEAK_YEAR
+    at = cur.years.index(PEAK_YEAR)
+    co2_now, co2_low, co2_high = (float(b.iloc[at]) for b in cur.band(cur.headline))
+    co2_base = float(base.band(base.headline)[0].iloc[at])
     summary = compare(cur.trajectory, base.trajectory, end=PEAK_YEAR)
     per_tonne = (
         words("card.per_tonne", value=fmt(summary.yuan_per_tonne, 0))
@@ -54,11 +61,21 @@ def Headlines(outcome: Outcome, words: Words) -> None:  # noqa: N802
     mt = words("unit.Mt")
     with div("sq-cards"):
         HeadlineCard(
+            "probability",
+            words("card.probability", year=PEAK_YEAR),
+            f"{probability * PERCENT:.0f}",
+            "%",
+            words("card.probability_note", n=len(cur.values), value=f"{base_probability * PERCENT:.0f} %"),
+            "sq-good" if probability >= 0.5 else "sq-bad",
+        )
+        HeadlineCard(
             "peak-year",
             words("card.peak_year"),
-            peak_text(cur),
+            peak_text(cur, words),
             "",
-            f"{confirmed_text} · " + words("card.baseline", value=peak_text(base)),
+            words("card.peak_span", span=peak_span(cur, words))
+            + " · "
+            + words("card.baseline", value=peak_text(base, words)),
             "sq-good" if peaked else "sq-bad",
         )
         HeadlineCard(
@@ -73,7 +90,9 @@ def Headlines(outcome: Outcome, words: Words) -> None:  # noqa: N802
             words("card.co2_in", year=PEAK_YEAR),
             fmt(co2_now),
             mt,
-            words("card.vs_baseline", value=f"{co2_now - co2_base:+.1f} {mt}"),
+            words("card.range", low=fmt(co2_low), high=fmt(co2_high))
+            + " · "
+            + words("card.vs_baseline", value=f"{co2_now - co2_base:+.1f} {mt}"),
         )
         HeadlineCard(
             "targets-met",
