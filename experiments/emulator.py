@@ -40,9 +40,9 @@ import pandas as pd
 from abm import __version__
 from abm.calibrated import calibration_file, posterior_file
 from abm.model import DEFAULT_HOUSEHOLDS
-from abm.parameters import Parameter, data_path, registry
+from abm.parameters import Parameter, registry
 from abm.peak import HEADLINE, PEAK_BY, SCORED, peak_years
-from abm.scenario import builtin_dir, builtin_names, load_scenario
+from abm.scenario import builtin_names, load_scenario
 from experiments.app_members import APP_MEMBERS, INCLUDES, ROOT_SEED, Member, app_members, run_member
 from experiments.peak_probability import PeakProbability, probability_of_peak
 from experiments.runner import map_in_processes
