@@ -10,8 +10,9 @@ import solara
 from abm.lever_guide import label, search_levers
 from abm.parameters import Parameter
 from abm.scenario import Scenario
-from webapp.catalogue import LEVERS, OPEN_GROUP, PLAN, SWITCH, UNCERTAINTIES
+from webapp.catalogue import CONTROLS, LEVERS, OPEN_GROUP, PLAN, SWITCH, UNCERTAINTIES
 from webapp.components.html import div, span
+from webapp.components.markup import element, static_html, text
 from webapp.numbers import decimals, slider_step, value_text
 from webapp.palette import CURRENT_COLOUR
 from webapp.state import Settings, preset_scenario
@@ -24,8 +25,7 @@ SLIDER_INSET_PX = 10  # where the track starts inside the slider (half the thumb
 def InfoButton(name: str, words: Words, on_guide: Callable[[str], None]) -> None:  # noqa: N802
     """The small "i" that opens the guide to a lever (a button: it works by touch and keyboard, not on hover)."""
     button = rv.Btn(
-        children=[rv.Icon(children=["mdi-information-outline"], size=18)],
-        icon=True,
+        icon="mdi-information-outline",  # the button's own icon: no separate icon widget
         variant="text",
         size="small",
         density="compact",
@@ -116,16 +116,25 @@ def SliderControl(  # noqa: N802
         )
         rv.use_event(slider, "start", on_start)
         rv.use_event(slider, "end", on_end)
-        frac = (plan_value - p.low) / (p.high - p.low) if p.high > p.low else 0.0
-        with div("sq-scale"):
-            span(
-                "sq-plan-tick",
-                "▲",
-                style=f"left: calc({SLIDER_INSET_PX}px + (100% - {2 * SLIDER_INSET_PX}px) * {frac:.4f})",
-                title=words("controls.plan_hint"),
-            )
-            span("sq-scale-range", f"{value_text(p, p.low, words, unit=False)} – {value_text(p, p.high, words)}")
-            span("sq-plan-text", words("controls.plan_mark", value=value_text(p, plan_value, words)))
+        static_html("sq-scale", scale_html(p, plan_value, words))
+
+
+def scale_html(p: Parameter, plan_value: float, words: Words) -> str:
+    """Under a slider: the plan's value marked on the track (▲), the range with its unit, the plan's value in words."""
+    assert p.low is not None and p.high is not None
+    frac = (plan_value - p.low) / (p.high - p.low) if p.high > p.low else 0.0
+    tick = element(
+        "span",
+        "▲",
+        "sq-plan-tick",
+        style=f"left: calc({SLIDER_INSET_PX}px + (100% - {2 * SLIDER_INSET_PX}px) * {frac:.4f})",
+        title=words("controls.plan_hint"),
+    )
+    scale = element(
+        "span", text(f"{value_text(p, p.low, words, unit=False)} – {value_text(p, p.high, words)}"), "sq-scale-range"
+    )
+    plan = element("span", text(words("controls.plan_mark", value=value_text(p, plan_value, words))), "sq-plan-text")
+    return tick + scale + plan
 
 
 @solara.component
@@ -186,8 +195,17 @@ def ControlPanel(  # noqa: N802
     open_panels, set_open_panels = solara.use_state(
         {title: [i for i, g in enumerate(_groups(params)) if g == OPEN_GROUP] for title, params in sections}
     )
+    # a group's controls are made when it is first opened (by hand or by a search) and then kept:
+    # the page's first drawing makes only the open group's controls
+    made, set_made = solara.use_state(frozenset({OPEN_GROUP}))
     query, set_query = solara.use_state("")
     shown = solara.use_memo(lambda: matching(query, words.lang), [query, words.lang])
+
+    def keep_found() -> None:
+        if shown:
+            set_made(lambda now: now | {p.group for p in CONTROLS if p.name in shown})
+
+    solara.use_effect(keep_found, [shown])
     with div("sq-controls"):
         rv.TextField(
             v_model=query,
@@ -209,31 +227,43 @@ def ControlPanel(  # noqa: N802
                 solara.Button(
                     words("preset.reset"), on_click=on_reset, text=True, icon_name="mdi-restore", classes=["sq-reset"]
                 )
+        searching = shown is not None
+        # every group a search shows is open: its controls are made now, and kept once the search is cleared
+        found = frozenset(p.group for p in CONTROLS if searching and p.name in shown)
+        made_now = made | found
         for title, all_params in sections:
             params = all_params if shown is None else [p for p in all_params if p.name in shown]
             if not params:
                 continue
             div("sq-section-title", [words(title)])
-            searching = shown is not None
+            groups = list(_groups(params))
+
+            def on_open(opened: list[int], title: str = title, groups: list[str] = groups) -> None:
+                if searching:
+                    return
+                set_open_panels(lambda now: {**now, title: list(opened)})
+                set_made(lambda now: now | {groups[i] for i in opened})
+
             with rv.ExpansionPanels(
                 multiple=True,
                 variant="accordion",
                 flat=True,
                 v_model=list(range(len(_groups(params)))) if searching else open_panels[title],
-                on_v_model=lambda opened, title=title, searching=searching: (
-                    None if searching else set_open_panels(lambda now: {**now, title: list(opened)})
-                ),
+                on_v_model=on_open,
                 class_="sq-panels",
             ):
                 for group, members in _groups(params).items():
                     changed = sum(scenario.values[p.name] != preset_values[p.name] for p in members)
                     with rv.ExpansionPanel(class_=f"sq-group sq-group-{group}"):
-                        with rv.ExpansionPanelTitle(class_="sq-group-header"), div("sq-group-title"):
-                            span("", words(f"group.{group}"))
-                            if changed:
-                                span("sq-changed-badge", words("controls.changed", n=changed))
+                        with rv.ExpansionPanelTitle(class_="sq-group-header"):
+                            badge = words("controls.changed", n=changed) if changed else ""
+                            static_html(
+                                "sq-group-title",
+                                element("span", text(words(f"group.{group}")))
+                                + (element("span", text(badge), "sq-changed-badge") if badge else ""),
+                            )
                         with rv.ExpansionPanelText():
-                            for p in members:
+                            for p in members if group in made_now else []:
                                 control = SwitchControl if p.unit == SWITCH else SliderControl
                                 control(
                                     p,
