@@ -114,11 +114,10 @@ def test_the_scale_under_a_slider_marks_the_plan_and_the_range():
     words = Words("en")
     p = CLOSED_LEVER
     plan = catalogue.preset_scenario(catalogue.PLAN).values[p.name]
-    html = controls.scale_html(p, plan, words)
-    for cls in ("sq-plan-tick", "sq-scale-range", "sq-plan-text"):
-        assert f'class="{cls}"' in html
+    parts = controls.scale_parts(p, plan, words)
+    assert [cls for cls, _, _ in parts] == ["sq-plan-tick", "sq-scale-range", "sq-plan-text"]
     frac = (plan - p.low) / (p.high - p.low)
-    assert f"{frac:.4f})" in html
+    assert parts[0][2]["style"].endswith(f"{frac:.4f})")
 
 
 # --- ECharts: minified, and loaded while the page boots -----------------------------------------

@@ -12,7 +12,6 @@ from abm.parameters import Parameter
 from abm.scenario import Scenario
 from webapp.catalogue import CONTROLS, LEVERS, OPEN_GROUP, PLAN, SWITCH, UNCERTAINTIES
 from webapp.components.html import div, span
-from webapp.components.markup import element, static_html, text
 from webapp.numbers import decimals, slider_step, value_text
 from webapp.palette import CURRENT_COLOUR
 from webapp.state import Settings, preset_scenario
@@ -116,25 +115,22 @@ def SliderControl(  # noqa: N802
         )
         rv.use_event(slider, "start", on_start)
         rv.use_event(slider, "end", on_end)
-        static_html("sq-scale", scale_html(p, plan_value, words))
+        with div("sq-scale"):
+            for cls, content, attributes in scale_parts(p, plan_value, words):
+                span(cls, content, **attributes)
 
 
-def scale_html(p: Parameter, plan_value: float, words: Words) -> str:
-    """Under a slider: the plan's value marked on the track (▲), the range with its unit, the plan's value in words."""
+def scale_parts(p: Parameter, plan_value: float, words: Words) -> list[tuple[str, str, dict[str, str]]]:
+    """Under a slider, as (class, text, attributes): the plan's value marked on the track (▲), the range with
+    its unit, the plan's value in words."""
     assert p.low is not None and p.high is not None
     frac = (plan_value - p.low) / (p.high - p.low) if p.high > p.low else 0.0
-    tick = element(
-        "span",
-        "▲",
-        "sq-plan-tick",
-        style=f"left: calc({SLIDER_INSET_PX}px + (100% - {2 * SLIDER_INSET_PX}px) * {frac:.4f})",
-        title=words("controls.plan_hint"),
-    )
-    scale = element(
-        "span", text(f"{value_text(p, p.low, words, unit=False)} – {value_text(p, p.high, words)}"), "sq-scale-range"
-    )
-    plan = element("span", text(words("controls.plan_mark", value=value_text(p, plan_value, words))), "sq-plan-text")
-    return tick + scale + plan
+    left = f"left: calc({SLIDER_INSET_PX}px + (100% - {2 * SLIDER_INSET_PX}px) * {frac:.4f})"
+    return [
+        ("sq-plan-tick", "▲", {"style": left, "title": words("controls.plan_hint")}),
+        ("sq-scale-range", f"{value_text(p, p.low, words, unit=False)} – {value_text(p, p.high, words)}", {}),
+        ("sq-plan-text", words("controls.plan_mark", value=value_text(p, plan_value, words)), {}),
+    ]
 
 
 @solara.component
@@ -255,13 +251,10 @@ def ControlPanel(  # noqa: N802
                 for group, members in _groups(params).items():
                     changed = sum(scenario.values[p.name] != preset_values[p.name] for p in members)
                     with rv.ExpansionPanel(class_=f"sq-group sq-group-{group}"):
-                        with rv.ExpansionPanelTitle(class_="sq-group-header"):
-                            badge = words("controls.changed", n=changed) if changed else ""
-                            static_html(
-                                "sq-group-title",
-                                element("span", text(words(f"group.{group}")))
-                                + (element("span", text(badge), "sq-changed-badge") if badge else ""),
-                            )
+                        with rv.ExpansionPanelTitle(class_="sq-group-header"), div("sq-group-title"):
+                            span("", words(f"group.{group}"))
+                            if changed:
+                                span("sq-changed-badge", words("controls.changed", n=changed))
                         with rv.ExpansionPanelText():
                             for p in members if group in made_now else []:
                                 control = SwitchControl if p.unit == SWITCH else SliderControl
