@@ -182,7 +182,8 @@ def ControlPanel(  # noqa: N802
     """A search box, then the levers grouped by their registry group and the uncertainties, in expandable panels.
 
     Typing in the search box shows only the matching controls, their groups open; clearing it
-    restores the panels as they were.
+    restores the panels as they were. A group's controls are made when it is first opened or
+    searched (then kept), so a new page makes only the open group's controls.
     """
     preset_values = preset_scenario(settings.preset).values
     plan_values = preset_scenario(PLAN).values
