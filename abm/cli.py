@@ -665,6 +665,14 @@ def _app(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "solara", "run", spec.origin, "--host", args.host, "--port", str(args.port)]
     print(f"starting the app at http://{args.host}:{args.port}", flush=True)
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}  # the app sends nothing anywhere
+    # the app's own page assets (webapp/assets: custom.js starts loading the charts' library at once),
+    # found by Solara through its documented setting, without importing the app here
+    webapp = importlib.util.find_spec("webapp")
+    if webapp is not None and webapp.submodule_search_locations:
+        assets = os.path.join(next(iter(webapp.submodule_search_locations)), "assets")
+        env["SOLARA_ASSETS_EXTRA_LOCATIONS"] = ",".join(
+            [*filter(None, [os.environ.get("SOLARA_ASSETS_EXTRA_LOCATIONS")]), assets]
+        )
     os.execve(sys.executable, [*command, "--production", "--no-check-version"], env)  # replaces this process
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import solara.server.settings
@@ -12,3 +13,43 @@ import solara.server.settings
 warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning)
 solara.server.settings.theme.show_banner = False
 solara.server.settings.telemetry.mixpanel_enable = False  # the app sends nothing anywhere
+
+
+PROFILE_VARIABLE = "SUQIAN_APP_PROFILE"  # a folder: each page's first render is profiled into it
+
+
+def _profiled_page_loads(folder: str) -> None:
+    """Profile the server's first render of each page (cProfile, one ``.prof`` file per page load).
+
+    Reads nothing and changes nothing in what the page shows: a measuring aid for
+    ``benchmarks/app_pageload.py``; each file also records the widgets the render created.
+    """
+    import cProfile
+    import time
+    from pathlib import Path
+
+    import ipywidgets
+    import solara.server.app as server_app
+
+    load = server_app.load_app_widget
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+
+    def profiled(*args, **kwargs):  # type: ignore[no-untyped-def]
+        before = len(ipywidgets.Widget.widgets)
+        profile = cProfile.Profile()
+        start = time.perf_counter()
+        try:
+            return profile.runcall(load, *args, **kwargs)
+        finally:
+            seconds = time.perf_counter() - start
+            created = len(ipywidgets.Widget.widgets) - before
+            stem = out / f"page-{time.time_ns()}"
+            profile.dump_stats(f"{stem}.prof")
+            stem.with_suffix(".txt").write_text(f"seconds {seconds:.3f}\nwidgets {created}\n", encoding="utf-8")
+
+    server_app.load_app_widget = profiled
+
+
+if os.environ.get(PROFILE_VARIABLE):
+    _profiled_page_loads(os.environ[PROFILE_VARIABLE])

@@ -10,7 +10,7 @@ import solara
 from abm.lever_guide import label, search_levers
 from abm.parameters import Parameter
 from abm.scenario import Scenario
-from webapp.catalogue import LEVERS, OPEN_GROUP, PLAN, SWITCH, UNCERTAINTIES
+from webapp.catalogue import CONTROLS, LEVERS, OPEN_GROUP, PLAN, SWITCH, UNCERTAINTIES
 from webapp.components.html import div, span
 from webapp.numbers import decimals, slider_step, value_text
 from webapp.palette import CURRENT_COLOUR
@@ -24,8 +24,7 @@ SLIDER_INSET_PX = 10  # where the track starts inside the slider (half the thumb
 def InfoButton(name: str, words: Words, on_guide: Callable[[str], None]) -> None:  # noqa: N802
     """The small "i" that opens the guide to a lever (a button: it works by touch and keyboard, not on hover)."""
     button = rv.Btn(
-        children=[rv.Icon(children=["mdi-information-outline"], size=18)],
-        icon=True,
+        icon="mdi-information-outline",  # the button's own icon: no separate icon widget
         variant="text",
         size="small",
         density="compact",
@@ -116,16 +115,22 @@ def SliderControl(  # noqa: N802
         )
         rv.use_event(slider, "start", on_start)
         rv.use_event(slider, "end", on_end)
-        frac = (plan_value - p.low) / (p.high - p.low) if p.high > p.low else 0.0
         with div("sq-scale"):
-            span(
-                "sq-plan-tick",
-                "▲",
-                style=f"left: calc({SLIDER_INSET_PX}px + (100% - {2 * SLIDER_INSET_PX}px) * {frac:.4f})",
-                title=words("controls.plan_hint"),
-            )
-            span("sq-scale-range", f"{value_text(p, p.low, words, unit=False)} – {value_text(p, p.high, words)}")
-            span("sq-plan-text", words("controls.plan_mark", value=value_text(p, plan_value, words)))
+            for cls, content, attributes in scale_parts(p, plan_value, words):
+                span(cls, content, **attributes)
+
+
+def scale_parts(p: Parameter, plan_value: float, words: Words) -> list[tuple[str, str, dict[str, str]]]:
+    """Under a slider, as (class, text, attributes): the plan's value marked on the track (▲), the range with
+    its unit, the plan's value in words."""
+    assert p.low is not None and p.high is not None
+    frac = (plan_value - p.low) / (p.high - p.low) if p.high > p.low else 0.0
+    left = f"left: calc({SLIDER_INSET_PX}px + (100% - {2 * SLIDER_INSET_PX}px) * {frac:.4f})"
+    return [
+        ("sq-plan-tick", "▲", {"style": left, "title": words("controls.plan_hint")}),
+        ("sq-scale-range", f"{value_text(p, p.low, words, unit=False)} – {value_text(p, p.high, words)}", {}),
+        ("sq-plan-text", words("controls.plan_mark", value=value_text(p, plan_value, words)), {}),
+    ]
 
 
 @solara.component
@@ -177,7 +182,8 @@ def ControlPanel(  # noqa: N802
     """A search box, then the levers grouped by their registry group and the uncertainties, in expandable panels.
 
     Typing in the search box shows only the matching controls, their groups open; clearing it
-    restores the panels as they were.
+    restores the panels as they were. A group's controls are made when it is first opened or
+    searched (then kept), so a new page makes only the open group's controls.
     """
     preset_values = preset_scenario(settings.preset).values
     plan_values = preset_scenario(PLAN).values
@@ -186,8 +192,17 @@ def ControlPanel(  # noqa: N802
     open_panels, set_open_panels = solara.use_state(
         {title: [i for i, g in enumerate(_groups(params)) if g == OPEN_GROUP] for title, params in sections}
     )
+    # a group's controls are made when it is first opened (by hand or by a search) and then kept:
+    # the page's first drawing makes only the open group's controls
+    made, set_made = solara.use_state(frozenset({OPEN_GROUP}))
     query, set_query = solara.use_state("")
     shown = solara.use_memo(lambda: matching(query, words.lang), [query, words.lang])
+
+    def keep_found() -> None:
+        if shown:
+            set_made(lambda now: now | {p.group for p in CONTROLS if p.name in shown})
+
+    solara.use_effect(keep_found, [shown])
     with div("sq-controls"):
         rv.TextField(
             v_model=query,
@@ -209,20 +224,29 @@ def ControlPanel(  # noqa: N802
                 solara.Button(
                     words("preset.reset"), on_click=on_reset, text=True, icon_name="mdi-restore", classes=["sq-reset"]
                 )
+        searching = shown is not None
+        # every group a search shows is open: its controls are made now, and kept once the search is cleared
+        found = frozenset(p.group for p in CONTROLS if searching and p.name in shown)
+        made_now = made | found
         for title, all_params in sections:
             params = all_params if shown is None else [p for p in all_params if p.name in shown]
             if not params:
                 continue
             div("sq-section-title", [words(title)])
-            searching = shown is not None
+            groups = list(_groups(params))
+
+            def on_open(opened: list[int], title: str = title, groups: list[str] = groups) -> None:
+                if searching:
+                    return
+                set_open_panels(lambda now: {**now, title: list(opened)})
+                set_made(lambda now: now | {groups[i] for i in opened})
+
             with rv.ExpansionPanels(
                 multiple=True,
                 variant="accordion",
                 flat=True,
                 v_model=list(range(len(_groups(params)))) if searching else open_panels[title],
-                on_v_model=lambda opened, title=title, searching=searching: (
-                    None if searching else set_open_panels(lambda now: {**now, title: list(opened)})
-                ),
+                on_v_model=on_open,
                 class_="sq-panels",
             ):
                 for group, members in _groups(params).items():
@@ -233,7 +257,7 @@ def ControlPanel(  # noqa: N802
                             if changed:
                                 span("sq-changed-badge", words("controls.changed", n=changed))
                         with rv.ExpansionPanelText():
-                            for p in members:
+                            for p in members if group in made_now else []:
                                 control = SwitchControl if p.unit == SWITCH else SliderControl
                                 control(
                                     p,

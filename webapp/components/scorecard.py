@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
-import reacton.ipyvuetify as rv
 import solara
 
 from abm.scorecard import load_targets
 from webapp.catalogue import COMPARISON_SYMBOLS
-from webapp.components.html import div, span
+from webapp.components.html import div
+from webapp.components.markup import element, static_html, text
 from webapp.numbers import fmt
 from webapp.runs import Outcome
 from webapp.text import Words
@@ -23,19 +23,22 @@ def status_text_key(row: pd.Series) -> str:
     return STATUS_TEXT.get(row.get("status"), "score.missed")
 
 
-def _target_cells(row: pd.Series | None, words: Words) -> list[solara.Element]:
+def _target_cells(row: pd.Series | None, words: Words) -> str:
     if row is None:
-        return [rv.Html(tag="td", children=["–"]), rv.Html(tag="td", children=["–"])]
+        return element("td", "–") + element("td", "–")
     met = bool(row["met"])
-    chip = span(f"sq-chip {'sq-chip-met' if met else 'sq-chip-missed'}", words(status_text_key(row)))
+    chip = element("span", text(words(status_text_key(row))), f"sq-chip {'sq-chip-met' if met else 'sq-chip-missed'}")
     first = row["first_year_met"]
     first_text = words("score.since", year=int(first)) if not pd.isna(first) else words("score.never")
-    return [rv.Html(tag="td", children=[chip]), rv.Html(tag="td", class_="sq-first", children=[first_text])]
+    return element("td", chip) + element("td", text(first_text), "sq-first")
 
 
 @solara.component
 def Scorecard(outcome: Outcome, words: Words) -> None:  # noqa: N802
-    """Each target of the plan: met or missed, first year met, for the current settings and the baseline."""
+    """Each target of the plan: met or missed, first year met, for the current settings and the baseline.
+
+    The table only shows text, so it is one widget (:mod:`webapp.components.markup`), laid out as Vuetify's table.
+    """
     cur = outcome.current.scorecard
     base = outcome.baseline.scorecard.set_index("target_id")
     texts = load_targets().set_index("id")
@@ -56,29 +59,18 @@ def Scorecard(outcome: Outcome, words: Words) -> None:  # noqa: N802
         unit = words.unit(row["unit"]) if row["unit"] != "year" else ""
         goal = f"{symbol} {row['target']:g} {unit}".strip()
         modelled = f"{row['modelled']:.0f}" if row["unit"] == "year" else f"{fmt(row['modelled'])} {unit}".strip()
+        title = str(texts.loc[tid, "text"]) if tid in texts.index else ""
         cells = [
-            rv.Html(
-                tag="td",
-                class_="sq-target-name",
-                children=[words(f"target.{tid}")],
-                attributes={"title": str(texts.loc[tid, "text"]) if tid in texts.index else ""},
-            ),
-            rv.Html(tag="td", children=[str(row["year"])]),
-            rv.Html(tag="td", children=[goal]),
-            rv.Html(tag="td", children=[modelled]),
-            *_target_cells(row, words),
-            *_target_cells(base.loc[tid] if tid in base.index else None, words),
+            element("td", text(words(f"target.{tid}")), "sq-target-name", title=title),
+            element("td", text(row["year"])),
+            element("td", text(goal)),
+            element("td", text(modelled)),
+            _target_cells(row, words),
+            _target_cells(base.loc[tid] if tid in base.index else None, words),
         ]
-        rows.append(rv.Html(tag="tr", class_=f"sq-target sq-target-{tid}", children=cells))
+        rows.append(element("tr", "".join(cells), f"sq-target sq-target-{tid}"))
+    thead = element("thead", element("tr", "".join(element("th", text(words(k))) for k in head)))
+    table = element("table", thead + element("tbody", "".join(rows)))
     with div("sq-panel sq-scorecard"):
         div("sq-panel-note", [words("score.note")])
-        rv.Table(
-            density="compact",
-            children=[
-                rv.Html(
-                    tag="thead",
-                    children=[rv.Html(tag="tr", children=[rv.Html(tag="th", children=[words(k)]) for k in head])],
-                ),
-                rv.Html(tag="tbody", children=rows),
-            ],
-        )
+        static_html("v-table v-theme--light v-table--density-compact", element("div", table, "v-table__wrapper"))

@@ -1,0 +1,90 @@
+"""The app's first page in Chromium: when each part of it arrives, over fresh browser sessions.
+
+Starts ``suqian-abm app`` on a free port and opens ``/?preset=plan`` ``--loads`` times, each in a
+new browser context (no cache: a first visit), after one load that warms the server. Each load
+records, in seconds from navigation: the websocket opening (the page's scripts have run), the
+app drawn (``.sq-app``), the first control, the headline cards, the ECharts file arriving and the
+main chart drawn (its canvas). Prints each load, then the median and spread of each mark and the
+load average, and last ``name=value`` pairs of the medians:
+
+    python benchmarks/app_pageload.py              # 5 loads
+    python benchmarks/app_pageload.py --loads 10
+
+With ``SUQIAN_APP_PROFILE=FOLDER`` set, the server also writes a cProfile of each page's first
+render and the number of widgets it made into FOLDER (see ``webapp/serving.py``); profiling
+slows the render, so do not read the timings of such a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from app_browser import CHART, VIEWPORT, WAIT_MS, app_server, find_chromium, launch, missing_chromium
+
+MARKS = {  # what each mark waits for, in the order the page shows them
+    "app": ".sq-app",
+    "controls": ".sq-control",
+    "headlines": ".sq-cards",
+    "chart": f"{CHART} canvas",
+}
+
+
+def one_load(browser, url: str) -> dict[str, float]:
+    """Seconds from navigation to each mark of one fresh page."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        marks: dict[str, float] = {}
+        start = time.perf_counter()
+        page.on("websocket", lambda _ws: marks.setdefault("websocket", time.perf_counter() - start))
+        page.on(
+            "requestfinished",
+            lambda r: marks.setdefault("echarts", time.perf_counter() - start) if "/echarts@" in r.url else None,
+        )
+        page.goto(f"{url}/?preset=plan", wait_until="commit")
+        for name, selector in MARKS.items():
+            page.wait_for_selector(selector, timeout=WAIT_MS * 2)
+            marks[name] = time.perf_counter() - start
+        return marks
+    finally:
+        context.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--loads", type=int, default=5, help="measured page loads (default: 5)")
+    args = parser.parse_args(argv)
+    executable = find_chromium()
+    if executable is None:
+        print(missing_chromium(), file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    loads: list[dict[str, float]] = []
+    with tempfile.TemporaryDirectory() as folder, app_server(Path(folder)) as url, sync_playwright() as pw:
+        browser = launch(pw, executable)
+        one_load(browser, url)  # warms the server: imports, the presets' runs
+        for i in range(args.loads):
+            marks = one_load(browser, url)
+            loads.append(marks)
+            shown = " ".join(f"{k}={v:.2f}" for k, v in sorted(marks.items(), key=lambda kv: kv[1]))
+            print(f"load {i + 1}: {shown}  (load average {os.getloadavg()[0]:.1f})", flush=True)
+    names = sorted({k for m in loads for k in m}, key=lambda k: statistics.median(m[k] for m in loads if k in m))
+    print(f"median of {len(loads)} loads (min-max), load average now {os.getloadavg()[0]:.1f}:")
+    for name in names:
+        values = [m[name] for m in loads if name in m]
+        print(f"  {name:10s} {statistics.median(values):5.2f} s  ({min(values):.2f}-{max(values):.2f})")
+    print(" ".join(f"{name}={statistics.median(m[name] for m in loads if name in m):.2f}" for name in names))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
