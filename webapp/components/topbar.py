@@ -41,7 +41,7 @@ def TopBar(settings: Settings, outcome: Outcome | None, words: Words, navigate: 
                     active = p == settings.preset
                     solara.Button(
                         words(f"preset.{p}"),
-                        on_click=lambda p=p: navigate(Settings(p, (), settings.lang)),
+                        on_click=lambda p=p: navigate(settings.with_preset(p)),
                         text=not active,
                         classes=["sq-preset", f"sq-preset-{p}", "sq-preset-active" if active else ""],
                     )
