@@ -124,7 +124,7 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
     busy = " sq-busy" if sim.pending else ""
     with div("sq-app" + busy + (" sq-waiting" if waiting else ""), **{"data-lang": settings.lang}):
         address_sync(*address, on_arrive=arrive)
-        TopBar(settings, outcome, words, navigate)
+        TopBar(settings, outcome, words, navigate, pins=settings.pins)
         div("sq-progress", [rv.ProgressLinear(indeterminate=True, height=3, color="amber", active=waiting)])
         with div("sq-body"):
             ControlPanel(settings, scenario, words, on_commit, on_reset, on_guide=set_guide)
@@ -145,7 +145,7 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
                 with div("sq-outcome", **attributes):
                     AnswerStatus(outcome, progress, waiting, why_exact_only, words)
                     Headlines(outcome, words)
-                    PinBar(settings, words, on_pin, on_unpin)
+                    PinBar(settings.pins, words, on_pin, on_unpin)
                     if pins:
                         ComparisonRow(outcome, pins, words)
                     EmissionsChart(outcome, words, pins)

@@ -65,8 +65,8 @@ def use_pin_answers(settings: Settings) -> list[tuple[str, str, Outcome]]:
 @solara.component
 def PinChip(index: int, name: str, title: str, words: Words, on_unpin: Callable[[int], None]) -> None:  # noqa: N802
     """One pinned scenario: its colour, its name, and × to remove it."""
-    with div(f"sq-pin sq-pin-{index}", style=f"border-color: {PIN_COLOURS[index]}", title=title):
-        span("sq-pin-dot", "●", style=f"color: {PIN_COLOURS[index]}")
+    with div(f"sq-pin sq-pin-{index}", title=title):  # colours: .sq-pin-N in style.css (PIN_COLOURS)
+        span("sq-pin-dot", "●")
         span("sq-pin-name", name)
         remove = rv.Btn(
             children=["×"],
@@ -80,9 +80,9 @@ def PinChip(index: int, name: str, title: str, words: Words, on_unpin: Callable[
 
 
 @solara.component
-def PinBar(settings: Settings, words: Words, on_pin: Callable[[], None], on_unpin: Callable[[int], None]) -> None:  # noqa: N802
-    """The Pin button and a chip per pinned scenario."""
-    full = len(settings.pins) >= MAX_PINS
+def PinBar(pins: tuple, words: Words, on_pin: Callable[[], None], on_unpin: Callable[[int], None]) -> None:  # noqa: N802
+    """The Pin button and a chip per pinned scenario (``Settings.pins``)."""
+    full = len(pins) >= MAX_PINS
     hint = words("pin.full" if full else "pin.hint", n=MAX_PINS)
     with div("sq-pins"):
         button = rv.Btn(
@@ -95,7 +95,7 @@ def PinBar(settings: Settings, words: Words, on_pin: Callable[[], None], on_unpi
             attributes={"title": hint, "aria-label": hint},
         )
         rv.use_event(button, "click", lambda *_: on_pin())
-        for i, pin in enumerate(settings.pins):
+        for i, pin in enumerate(pins):
             PinChip(i, pin.name, pin.query(), words, on_unpin)
 
 

@@ -17,7 +17,13 @@ from webapp.text import LANGUAGES, Words, text_table
 
 
 @solara.component
-def TopBar(settings: Settings, outcome: Outcome | None, words: Words, navigate: Callable[[Settings], None]) -> None:  # noqa: N802
+def TopBar(  # noqa: N802
+    settings: Settings,
+    outcome: Outcome | None,
+    words: Words,
+    navigate: Callable[[Settings], None],
+    pins: tuple = (),  # settings.pins: settings compare equal whatever their pins, so they come as a prop too
+) -> None:
     """Title, presets, language, share and downloads."""
 
     def csv_text() -> str:
