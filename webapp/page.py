@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from importlib import resources
 
@@ -60,9 +61,7 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
     latest = solara.use_ref(settings)
     latest.current = settings
 
-    def make_callbacks() -> tuple[
-        Callable[..., None], Callable[[str, float], None], Callable[[], None], Callable[[], None], Callable[[int], None]
-    ]:
+    def make_callbacks() -> tuple[Callable[..., None], ...]:
         def navigate(new: Settings, mode: str = PUSH) -> None:
             set_address(lambda now: (new.query(), mode, now[2] + 1))
 
@@ -73,6 +72,9 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
             now = latest.current
             navigate(now.with_preset(now.preset))
 
+        def keep_pins(new: Settings, mode: str = PUSH) -> None:  # the top bar's presets and languages keep the pins
+            navigate(dataclasses.replace(new, pins=latest.current.pins), mode)
+
         def on_pin() -> None:
             now = latest.current
             navigate(now.pinned(auto_name(now, Words(now.lang))))
@@ -80,9 +82,9 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
         def on_unpin(index: int) -> None:
             navigate(latest.current.unpinned(index))
 
-        return navigate, on_commit, on_reset, on_pin, on_unpin
+        return on_commit, on_reset, on_pin, on_unpin, keep_pins
 
-    navigate, on_commit, on_reset, on_pin, on_unpin = solara.use_memo(make_callbacks, [])
+    on_commit, on_reset, on_pin, on_unpin, keep_pins = solara.use_memo(make_callbacks, [])
 
     def checked() -> tuple[Settings, Scenario, list[LinkProblem]]:
         try:
@@ -124,7 +126,7 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
     busy = " sq-busy" if sim.pending else ""
     with div("sq-app" + busy + (" sq-waiting" if waiting else ""), **{"data-lang": settings.lang}):
         address_sync(*address, on_arrive=arrive)
-        TopBar(settings, outcome, words, navigate, pins=settings.pins)
+        TopBar(settings, outcome, words, keep_pins, pins=settings.pins)
         div("sq-progress", [rv.ProgressLinear(indeterminate=True, height=3, color="amber", active=waiting)])
         with div("sq-body"):
             ControlPanel(settings, scenario, words, on_commit, on_reset, on_guide=set_guide)
