@@ -152,7 +152,7 @@ def test_pin_two_scenarios_compare_them_and_remove_one(server, sessions):  # noq
     assert names[0].startswith("A: ") and names[1].startswith("B: ")
     s.page.wait_for_function(
         "n => n.every(x => (document.querySelector('[data-testid=\"emissions-chart\"]')"
-        ".getAttribute('data-series') || '').includes(x))",
+        "?.getAttribute('data-series') || '').includes(x))",
         arg=names,
         timeout=WAIT_MS,
     )
@@ -165,7 +165,7 @@ def test_pin_two_scenarios_compare_them_and_remove_one(server, sessions):  # noq
     s.page.wait_for_function("() => !document.querySelector('.sq-pin-1')", timeout=WAIT_MS)
     assert s.text(".sq-pin-0 .sq-pin-name") == names[1]
     s.page.wait_for_function(
-        "n => !(document.querySelector('[data-testid=\"emissions-chart\"]').getAttribute('data-series') || '')"
+        "n => !(document.querySelector('[data-testid=\"emissions-chart\"]')?.getAttribute('data-series') || '')"
         ".includes(n)",
         arg=names[0],
         timeout=WAIT_MS,
@@ -179,7 +179,7 @@ def test_a_link_with_a_pin_reopens_it(server, sessions):  # noqa: F811
     s.page.locator(".sq-pin-0").wait_for(timeout=WAIT_MS)
     assert s.text(".sq-pin-0 .sq-pin-name") == "Mine"
     s.page.wait_for_function(
-        "() => (document.querySelector('[data-testid=\"emissions-chart\"]').getAttribute('data-series') || '')"
+        "() => (document.querySelector('[data-testid=\"emissions-chart\"]')?.getAttribute('data-series') || '')"
         ".includes('Mine')",
         timeout=WAIT_MS,
     )
@@ -195,7 +195,7 @@ def test_graph_menu_switches_to_energy_by_carrier_and_distribution(server, sessi
     s = sessions().open(f"{server}/?preset=plan&lang=en")
     _choose_graph(s, "Energy by carrier")
     s.page.wait_for_function(
-        "() => (document.querySelector('[data-testid=\"emissions-chart\"]').getAttribute('data-series') || '')"
+        "() => (document.querySelector('[data-testid=\"emissions-chart\"]')?.getAttribute('data-series') || '')"
         ".includes('Electricity')",
         timeout=WAIT_MS,
     )
