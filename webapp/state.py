@@ -17,7 +17,7 @@ PRESET_KEY, LANG_KEY, PIN_KEY, PIN_NAME_KEY = "preset", "lang", "pin", "name"
 LINK = "link"  # where a value came from, in messages
 MAX_PINS = 3  # pinned scenarios compared with the current settings
 PIN_NAME_CHARACTERS = 40  # a pin's name is cut to this many characters
-MAX_FIELDS = len(CONTROL_NAMES) + 2 + MAX_PINS
+MAX_FIELDS = len(CONTROL_NAMES) + 2  # settings of a link, besides its pins
 SHOWN_CHARACTERS = 40  # a value quoted in a message is cut to about this many characters
 
 __all__ = ["LinkProblem", "Pin", "Settings", "download_scenario", "parse_query", "preset_scenario"]
@@ -187,9 +187,11 @@ def parse_query(search: str | None, default_lang: str = FALLBACK_LANG) -> tuple[
     problems: list[LinkProblem] = []
     try:
         pairs = urllib.parse.parse_qsl(
-            (search or "").removeprefix("?"), keep_blank_values=True, max_num_fields=MAX_FIELDS
+            (search or "").removeprefix("?"), keep_blank_values=True, max_num_fields=MAX_FIELDS + MAX_PINS
         )
     except ValueError:
+        pairs = None
+    if pairs is None or sum(key != PIN_KEY for key, _ in pairs) > MAX_FIELDS:
         return Settings(lang=default_lang), [_problem("too_many", n=MAX_FIELDS)]
     pin_texts = [text for key, text in pairs if key == PIN_KEY]
     raw = dict((key, text) for key, text in pairs if key != PIN_KEY)  # a key given twice: the last value counts
