@@ -20,7 +20,7 @@ from webapp.components.ensemble import AnswerStatus, MembersView
 from webapp.components.guide import GuidePanel
 from webapp.components.headlines import Headlines
 from webapp.components.html import alert, div
-from webapp.components.pins import ComparisonRow, PinBar, auto_name, use_pin_answers
+from webapp.components.pins import auto_name, use_pin_answers
 from webapp.components.scorecard import Scorecard
 from webapp.components.tabs import Adoption, Fiscal, Intensity
 from webapp.components.topbar import TopBar
@@ -147,10 +147,7 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
                 with div("sq-outcome", **attributes):
                     AnswerStatus(outcome, progress, waiting, why_exact_only, words)
                     Headlines(outcome, words)
-                    PinBar(settings.pins, words, on_pin, on_unpin)
-                    if pins:
-                        ComparisonRow(outcome, pins, words)
-                    EmissionsChart(outcome, words, pins)
+                    EmissionsChart(outcome, words, pins, (settings.pins, on_pin, on_unpin))
                     with div("sq-panel sq-tabs"):
                         with rv.Tabs(v_model=tab, on_v_model=set_tab, color=CURRENT_COLOUR, density="compact"):
                             for i, name in enumerate(TABS):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reacton.ipyvuetify as rv
 import solara
 import solara.lab
@@ -19,7 +21,9 @@ from webapp.charts import (
 )
 from webapp.components.chart import Chart, ChartGrid
 from webapp.components.html import div
+from webapp.components.pins import ComparisonRow, PinBar
 from webapp.runs import DISTRIBUTION_MEMBERS, HOUSEHOLDS, Distribution, Outcome, distribution
+from webapp.state import Pin
 from webapp.text import Words
 
 GRAPHS = ["total", "sectors", "frames", "carrier", "adoption", "fiscal", "intensity", "county", "quintile"]
@@ -73,23 +77,36 @@ def graph_options(outcome: Outcome, words: Words, view: str, pins: list[PinLine]
 
 
 @solara.component
-def EmissionsChart(outcome: Outcome, words: Words, pins: list[PinLine] | None = None) -> None:  # noqa: N802
-    """The main chart with its menu of graphs; CO2 in total (the headline indicator) at first."""
+def EmissionsChart(  # noqa: N802
+    outcome: Outcome,
+    words: Words,
+    pins: list[PinLine] | None = None,
+    pinning: tuple[tuple[Pin, ...], Callable[[], None], Callable[[int], None]] | None = None,
+) -> None:
+    """The main chart with its menu of graphs; CO2 in total (the headline indicator) at first.
+
+    ``pinning`` (the pins, pin, unpin) puts the Pin button and the pins in the chart's head, and the
+    comparison table under it when there are pins.
+    """
     view, set_view = solara.use_state("total")
     pins = pins or []
     with div(f"sq-panel sq-main-chart sq-graph-{view}"):
         with div("sq-panel-head"):
             div("sq-panel-title", [words("chart.title") if view == "total" else words(f"graph.{view}")])
+            if pinning is not None:
+                PinBar(pinning[0], words, pinning[1], pinning[2])
             rv.Select(
                 items=[{"title": words(f"graph.{g}"), "value": g} for g in GRAPHS],
                 v_model=view,
                 on_v_model=set_view,
-                label=words("graph.label"),
+                attributes={"title": words("graph.label"), "aria-label": words("graph.label")},
                 density="compact",
                 variant="outlined",
                 hide_details=True,
                 class_="sq-graph-menu",
             )
+        if pins:
+            ComparisonRow(outcome, pins, words)
         options = solara.use_memo(
             lambda: [] if view in DISTRIBUTION_GRAPHS else graph_options(outcome, words, view, pins),
             [outcome, words.lang, view, tuple((n, c, id(o)) for n, c, o in pins)],
