@@ -77,7 +77,34 @@ def _peak_text(answer: Answer, words: Words) -> str:
     return f"{mean} ({words('chart.members_span', span=span)})"
 
 
-def emissions_option(outcome: Outcome, words: Words, by_sectors: bool) -> dict[str, Any]:
+PinLine = tuple[str, str, Outcome]  # a pinned scenario's name, colour and answer
+
+
+def pin_series(pins: list[PinLine], indicator: str = HEADLINE, sector: str = "total") -> list[dict[str, Any]]:
+    """Each pinned scenario's members' mean of one indicator: a dotted line in its colour, named as the pin."""
+    out = []
+    for name, colour, outcome in pins:
+        answer = outcome.current
+        if (indicator, sector) not in {(c[0], c[1]) for c in answer.layout.columns}:
+            continue
+        mean = answer.band(answer.member_series(indicator, sector))[0]
+        out.append(
+            {
+                "name": name,
+                "type": "line",
+                "symbol": "none",
+                "data": _values(mean),
+                "lineStyle": {"width": 2.5, "type": "dotted", "color": colour},
+                "itemStyle": {"color": colour},
+                "z": 4,
+            }
+        )
+    return out
+
+
+def emissions_option(
+    outcome: Outcome, words: Words, by_sectors: bool, pins: list[PinLine] | None = None
+) -> dict[str, Any]:
     """The main chart: mean CO2 of the members with their 5-95 % band, current settings and baseline.
 
     The confirmed peaks of the means are marked with dots; what they are, and the 2030 peak
@@ -167,8 +194,90 @@ def emissions_option(outcome: Outcome, words: Words, by_sectors: bool) -> dict[s
                 }
             )
         bands = bands[2:]  # the baseline's band would hide the sectors
-    option["series"] += [*bands, baseline_line, current_line]
+    option["series"] += [*bands, baseline_line, *pin_series(pins or []), current_line]
     return option
+
+
+def frames_option(outcome: Outcome, words: Words, pins: list[PinLine] | None = None) -> dict[str, Any]:
+    """CO2 in the two frames: including net imported electricity (solid) and territorial (dotted), with bands."""
+    now, then = outcome.current, outcome.baseline
+    years = [str(y) for y in now.years]
+    option = _base_option(years, words("chart.axis_mt"), legend_space=72)
+    option["yAxis"]["scale"] = False
+    for indicator, style, key in (
+        (HEADLINE, "solid", "graph.with_electricity"),
+        ("co2_territorial", "dotted", "graph.territorial"),
+    ):
+        label = words(key)
+        mean, low, high = now.band(now.member_series(indicator))
+        base = then.band(then.member_series(indicator))[0]
+        option["series"] += band_series(f"{words('chart.band_current')} ({label})", low, high, CURRENT_COLOUR,
+                                        f"band-{indicator}")  # fmt: skip
+        option["series"].append(
+            {"name": f"{words('chart.baseline')} ({label})", "type": "line", "symbol": "none", "data": _values(base),
+             "lineStyle": {"width": 2, "type": "dashed", "color": BASELINE_COLOUR}, "itemStyle": {"color": BASELINE_COLOUR}}
+        )  # fmt: skip
+        option["series"].append(
+            {"name": f"{words('chart.current')} ({label})", "type": "line", "symbol": "none", "data": _values(mean),
+             "lineStyle": {"width": 3, "type": style, "color": CURRENT_COLOUR}, "itemStyle": {"color": CURRENT_COLOUR},
+             "z": 5}
+        )  # fmt: skip
+    option["series"] += pin_series(pins or [])
+    return option
+
+
+CARRIERS = ("coal", "oil", "gasoline", "gas", "lpg", "electricity", "heat", "biomass")
+TCE_PER_100M_KWH = 1.229  # 10k tce per 100 million kWh at calorific value (GB/T 2589, as the model's final_energy)
+
+
+def carrier_option(outcome: Outcome, words: Words) -> dict[str, Any]:
+    """Final energy by carrier (10k tce; electricity at calorific value): mean, 5-95 % band, baseline dashed."""
+    now, then = outcome.current, outcome.baseline
+    have = {c[0] for c in now.layout.columns}
+    rows: list[Row] = []
+    for carrier in CARRIERS:
+        indicator = f"final_energy_{carrier}"
+        if indicator not in have:
+            continue
+        factor = TCE_PER_100M_KWH if carrier == "electricity" else 1.0
+        values = factor * now.member_series(indicator)
+        base = then.band(factor * then.member_series(indicator))[0]
+        rows.append(_band_row(words(f"carrier.{carrier}"), now, base, values))
+    return lines_option(rows, [str(y) for y in now.years], words("graph.axis_tce"), percent=False, legend_space=80)
+
+
+DISTRIBUTION_VIEWS = {
+    "county": ("county", ("ev_share", "pv_share", "subsidy_received_cumulative")),
+    "quintile": ("income_quintile", ("energy_spending_share", "ev_share", "subsidy_received_cumulative")),
+}
+
+
+def distribution_options(table: Any, words: Words, view: str) -> list[tuple[str, dict[str, Any]]]:
+    """Distribution charts (``webapp.runs.Distribution``): one indicator per chart, a line per group over years.
+
+    Each group's mean over the runs with the range of the runs (5-95 %), the baseline's mean dashed.
+    """
+    group_kind, indicators = DISTRIBUTION_VIEWS[view]
+    out = []
+    for indicator in indicators:
+        now = table.members_of(table.current, group_kind, indicator)
+        then = table.members_of(table.baseline, group_kind, indicator)
+        groups = list(dict.fromkeys(now.index.get_level_values(0)))
+        years = sorted(set(now.index.get_level_values(1)))
+        rows: list[Row] = []
+        for group in groups:
+            values = now.loc[group].reindex(years).to_numpy(np.float64).T  # (runs, years)
+            q05, q95 = np.quantile(values, [0.05, 0.95], axis=0)
+            index = pd.Index(years, name="year")
+            base = pd.Series(then.loc[group].reindex(years).mean(axis=1).to_numpy(), index)
+            label = words(f"county.{group}" if group_kind == "county" else f"quintile.{group}")
+            rows.append((label, pd.Series(values.mean(axis=0), index), base, pd.Series(q05, index),
+                         pd.Series(q95, index)))  # fmt: skip
+        percent = indicator.endswith("_share")
+        y_name = "%" if percent else words("graph.axis_yuan")
+        option = lines_option(rows, [str(y) for y in years], y_name, percent=False, legend_space=80)
+        out.append((f"dist.{indicator}", option))
+    return out
 
 
 Row = tuple  # (name, mean, baseline mean or None[, 5 %, 95 %]): one indicator of a lines chart

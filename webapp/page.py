@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from importlib import resources
 
@@ -19,6 +20,7 @@ from webapp.components.ensemble import AnswerStatus, MembersView
 from webapp.components.guide import GuidePanel
 from webapp.components.headlines import Headlines
 from webapp.components.html import alert, div
+from webapp.components.pins import auto_name, use_pin_answers
 from webapp.components.scorecard import Scorecard
 from webapp.components.tabs import Adoption, Fiscal, Intensity
 from webapp.components.topbar import TopBar
@@ -59,7 +61,7 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
     latest = solara.use_ref(settings)
     latest.current = settings
 
-    def make_callbacks() -> tuple[Callable[..., None], Callable[[str, float], None], Callable[[], None]]:
+    def make_callbacks() -> tuple[Callable[..., None], ...]:
         def navigate(new: Settings, mode: str = PUSH) -> None:
             set_address(lambda now: (new.query(), mode, now[2] + 1))
 
@@ -68,17 +70,27 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
 
         def on_reset() -> None:
             now = latest.current
-            navigate(Settings(now.preset, (), now.lang))
+            navigate(now.with_preset(now.preset))
 
-        return navigate, on_commit, on_reset
+        def keep_pins(new: Settings, mode: str = PUSH) -> None:  # the top bar's presets and languages keep the pins
+            navigate(dataclasses.replace(new, pins=latest.current.pins), mode)
 
-    navigate, on_commit, on_reset = solara.use_memo(make_callbacks, [])
+        def on_pin() -> None:
+            now = latest.current
+            navigate(now.pinned(auto_name(now, Words(now.lang))))
+
+        def on_unpin(index: int) -> None:
+            navigate(latest.current.unpinned(index))
+
+        return on_commit, on_reset, on_pin, on_unpin, keep_pins
+
+    on_commit, on_reset, on_pin, on_unpin, keep_pins = solara.use_memo(make_callbacks, [])
 
     def checked() -> tuple[Settings, Scenario, list[LinkProblem]]:
         try:
             return settings, settings.scenario(), problems
         except ScenarioError:  # parse_query checked every value; this is a second line of defence
-            fallback = Settings(settings.preset, (), settings.lang)
+            fallback = settings.with_preset(settings.preset)
             return fallback, fallback.scenario(), [*problems, LinkProblem("together")]
 
     # memoised: the page is drawn again while a run starts and ends, and the controls need not be
@@ -107,13 +119,14 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
     progress = step.progress if step is not None and sim.pending else None
     why_exact_only = solara.use_memo(lambda: None if first is not None else why_no_estimate(settings), [settings])
     tab, set_tab = solara.use_state(0)
+    pins = use_pin_answers(settings)  # each pinned scenario's answer, by the same service: estimate, then exact
 
     solara.Title(words("app.title"))
     solara.Style(CSS)
     busy = " sq-busy" if sim.pending else ""
     with div("sq-app" + busy + (" sq-waiting" if waiting else ""), **{"data-lang": settings.lang}):
         address_sync(*address, on_arrive=arrive)
-        TopBar(settings, outcome, words, navigate)
+        TopBar(settings, outcome, words, keep_pins, pins=settings.pins)
         div("sq-progress", [rv.ProgressLinear(indeterminate=True, height=3, color="amber", active=waiting)])
         with div("sq-body"):
             ControlPanel(settings, scenario, words, on_commit, on_reset, on_guide=set_guide)
@@ -134,13 +147,13 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
                 with div("sq-outcome", **attributes):
                     AnswerStatus(outcome, progress, waiting, why_exact_only, words)
                     Headlines(outcome, words)
-                    EmissionsChart(outcome, words)
+                    EmissionsChart(outcome, words, pins, (settings.pins, on_pin, on_unpin))
                     with div("sq-panel sq-tabs"):
                         with rv.Tabs(v_model=tab, on_v_model=set_tab, color=CURRENT_COLOUR, density="compact"):
                             for i, name in enumerate(TABS):
                                 rv.Tab(children=[words(f"tab.{name}")], value=i, class_=f"sq-tab-{name}")
                         views = {
-                            "scorecard": Scorecard,
+                            "scorecard": lambda outcome, words: Scorecard(outcome, words, pins),
                             "adoption": Adoption,
                             "fiscal": Fiscal,
                             "intensity": Intensity,

@@ -17,3 +17,4 @@ PALETTE = [
     "#c62828",
     "#37474f",
 ]
+PIN_COLOURS = ["#ef6c00", "#6a1b9a", "#00838f"]  # pinned scenarios A, B, C

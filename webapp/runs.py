@@ -22,8 +22,9 @@ import solara
 
 from abm.model import DEFAULT_HOUSEHOLDS
 from abm.peak import HEADLINE, SCORED, peak_years
+from abm.run import run
 from abm.scorecard import TARGET_MAP, scorecard
-from experiments.app_members import APP_MEMBERS, INCLUDES, ROOT_SEED, app_members, run_member
+from experiments.app_members import APP_MEMBERS, INCLUDES, ROOT_SEED, app_members, member_scenario, run_member
 from experiments.emulator import Emulator, EmulatorError, Layout
 from experiments.peak_probability import PeakProbability, probability_of_peak
 from webapp.catalogue import BASELINE, PEAK_YEAR, PLAN, UNCERTAINTIES
@@ -69,8 +70,29 @@ def members() -> tuple:
     return tuple(app_members(MEMBERS))
 
 
-def member_task(key: Key) -> tuple[Layout, np.ndarray]:
-    """One member's exact run of a preset with overrides: its layout and (columns, years) values."""
+DISTRIBUTION = "distribution"  # the first part of a distribution task's key
+DISTRIBUTION_MEMBERS = 5  # members run with the distribution table for the distribution charts
+DISTRIBUTION_GROUPS = ("county", "income_quintile")
+
+
+def distribution_task(key: tuple) -> pd.DataFrame:
+    """One member's exact run with the distribution table: its county and income-quintile rows."""
+    _, preset, overrides, index = key
+    member = members()[index]
+    result = run(member_scenario(preset, member, dict(overrides)), seed=member.seed, households=HOUSEHOLDS,
+                 distribution=True)  # fmt: skip
+    table = result.distribution
+    assert table is not None
+    return table[table["group_kind"].isin(DISTRIBUTION_GROUPS)].reset_index(drop=True)
+
+
+def member_task(key: tuple) -> tuple[Layout, np.ndarray] | pd.DataFrame:
+    """One member's exact run of a preset with overrides: its layout and (columns, years) values.
+
+    A key starting with ``distribution`` is a run with the distribution table (:func:`distribution_task`).
+    """
+    if key[0] == DISTRIBUTION:
+        return distribution_task(key)
     preset, overrides, index = key
     trajectory = run_member(preset, members()[index], HOUSEHOLDS, dict(overrides)).trajectory
     layout = app_layout(trajectory)
@@ -336,6 +358,44 @@ def answers(
                 yield Step(None if shown is not None else first, (done, total))
         if keep_going():
             yield Step(exact(settings, request.results()), None)
+    finally:
+        if not request.finished():
+            request.cancel()
+
+
+def distribution_keys(settings: Settings) -> list[Hashable]:
+    """The distribution tasks of ``settings`` and of its baseline: the first members' runs with the table."""
+    both = (settings, baseline_settings(settings))
+    return [(DISTRIBUTION, s.preset, s.overrides, i) for s in both for i in range(DISTRIBUTION_MEMBERS)]
+
+
+@dataclass(frozen=True, eq=False)
+class Distribution:
+    """The distribution tables of the first members' exact runs, current settings and baseline."""
+
+    current: list[pd.DataFrame]
+    baseline: list[pd.DataFrame]
+
+    @staticmethod
+    def members_of(tables: list[pd.DataFrame], group_kind: str, indicator: str) -> pd.DataFrame:
+        """One indicator by group and year, a column per member: (group, year) rows."""
+        parts = []
+        for i, table in enumerate(tables):
+            rows = table[(table["group_kind"] == group_kind) & (table["indicator"] == indicator)]
+            parts.append(rows.set_index(["group", "year"])["value"].rename(i))
+        return pd.concat(parts, axis=1)
+
+
+def distribution(settings: Settings, keep_going: Callable[[], bool] = lambda: True) -> Iterator[tuple]:
+    """Progress (done, total), then the :class:`Distribution` of ``settings``; stops when ``keep_going()`` is false."""
+    request = service().request(distribution_keys(settings))
+    try:
+        while not request.wait(POLL_SECONDS):
+            if not keep_going():
+                return
+            yield (request.done(), len(request.keys))
+        results = request.results()
+        yield Distribution(results[:DISTRIBUTION_MEMBERS], results[DISTRIBUTION_MEMBERS:])
     finally:
         if not request.finished():
             request.cancel()

@@ -13,12 +13,14 @@ from webapp.catalogue import CONTROL_NAMES, DEFAULT_PRESET, PRESETS, REGISTRY, S
 from webapp.numbers import ON_STEP_TOLERANCE, decimals, is_percent, slider_step
 from webapp.text import FALLBACK_LANG, LANGUAGES, Words
 
-PRESET_KEY, LANG_KEY = "preset", "lang"
+PRESET_KEY, LANG_KEY, PIN_KEY, PIN_NAME_KEY = "preset", "lang", "pin", "name"
 LINK = "link"  # where a value came from, in messages
-MAX_FIELDS = len(CONTROL_NAMES) + 2
+MAX_PINS = 3  # pinned scenarios compared with the current settings
+PIN_NAME_CHARACTERS = 40  # a pin's name is cut to this many characters
+MAX_FIELDS = len(CONTROL_NAMES) + 2  # settings of a link, besides its pins
 SHOWN_CHARACTERS = 40  # a value quoted in a message is cut to about this many characters
 
-__all__ = ["LinkProblem", "Settings", "download_scenario", "parse_query", "preset_scenario"]
+__all__ = ["LinkProblem", "Pin", "Settings", "download_scenario", "parse_query", "preset_scenario"]
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,13 @@ class LinkProblem:
 
     key: str
     values: tuple[tuple[str, str], ...] = ()
+    pin: str = ""  # the pinned scenario the problem is in ("" for the current settings)
 
     def text(self, words: Words) -> str:
         """The message in ``words``' language (parameter names and numbers as the link writes them)."""
+        if self.pin:
+            inner = dataclasses.replace(self, pin="").text(words)
+            return words("link.in_pin", name=self.pin, message=inner)
         values = dict(self.values)
         if "name" in values and values["name"] in REGISTRY:
             values["label"] = words.param(values["name"])
@@ -102,12 +108,34 @@ def check_link_value(name: str, text: str) -> LinkProblem | None:
 
 
 @dataclass(frozen=True)
+class Pin:
+    """A pinned scenario: its name, and the preset and changed values it was pinned with."""
+
+    name: str
+    preset: str = DEFAULT_PRESET
+    overrides: tuple[tuple[str, float], ...] = ()
+
+    def settings(self, lang: str = FALLBACK_LANG) -> Settings:
+        """The pinned scenario as settings to run (in the page's language)."""
+        return Settings(self.preset, self.overrides, lang)
+
+    def query(self) -> str:
+        """The pin as a query string: ``name=A&preset=plan&ev_subsidy=5000``."""
+        pairs = [(PIN_NAME_KEY, self.name), (PRESET_KEY, self.preset)]
+        return urllib.parse.urlencode(pairs + [(n, number_text(v)) for n, v in self.overrides])
+
+
+@dataclass(frozen=True)
 class Settings:
-    """What the user chose: a preset, values that differ from it, and the language."""
+    """What the user chose: a preset, values that differ from it, the language, and the pinned scenarios.
+
+    The pins are not compared: two settings that differ only in their pins have the same answer.
+    """
 
     preset: str = DEFAULT_PRESET
     overrides: tuple[tuple[str, float], ...] = ()
     lang: str = FALLBACK_LANG
+    pins: tuple[Pin, ...] = dataclasses.field(default=(), compare=False)
 
     def scenario(self) -> Scenario:
         """The scenario, every value checked against the registry again."""
@@ -122,8 +150,27 @@ class Settings:
 
     def query(self) -> str:
         """The settings as a query string: ``preset=plan&ev_subsidy=3000&lang=en``."""
-        pairs = [(PRESET_KEY, self.preset), *((n, number_text(v)) for n, v in self.overrides), (LANG_KEY, self.lang)]
-        return urllib.parse.urlencode(pairs)
+        pairs = [(PRESET_KEY, self.preset), *((n, number_text(v)) for n, v in self.overrides)]
+        pairs += [(PIN_KEY, pin.query()) for pin in self.pins]
+        return urllib.parse.urlencode([*pairs, (LANG_KEY, self.lang)])
+
+    def pinned(self, name: str) -> Settings:
+        """These settings with themselves added as a pin named ``name`` (the oldest pin dropped beyond three)."""
+        pin = Pin(_cut_name(name), self.preset, self.overrides)
+        return dataclasses.replace(self, pins=(*self.pins, pin)[-MAX_PINS:])
+
+    def unpinned(self, index: int) -> Settings:
+        """These settings without their ``index``-th pin."""
+        return dataclasses.replace(self, pins=self.pins[:index] + self.pins[index + 1 :])
+
+    def with_preset(self, preset: str) -> Settings:
+        """A preset with no changed values, keeping the language and the pins."""
+        return Settings(preset, (), self.lang, self.pins)
+
+
+def _cut_name(name: str) -> str:
+    clean = " ".join("".join(c if c.isprintable() else " " for c in name).split())
+    return clean[:PIN_NAME_CHARACTERS]
 
 
 def number_text(value: float) -> str:
@@ -140,11 +187,14 @@ def parse_query(search: str | None, default_lang: str = FALLBACK_LANG) -> tuple[
     problems: list[LinkProblem] = []
     try:
         pairs = urllib.parse.parse_qsl(
-            (search or "").removeprefix("?"), keep_blank_values=True, max_num_fields=MAX_FIELDS
+            (search or "").removeprefix("?"), keep_blank_values=True, max_num_fields=MAX_FIELDS + MAX_PINS
         )
     except ValueError:
+        pairs = None
+    if pairs is None or sum(key != PIN_KEY for key, _ in pairs) > MAX_FIELDS:
         return Settings(lang=default_lang), [_problem("too_many", n=MAX_FIELDS)]
-    raw = dict(pairs)  # a key given twice: the last value counts
+    pin_texts = [text for key, text in pairs if key == PIN_KEY]
+    raw = dict((key, text) for key, text in pairs if key != PIN_KEY)  # a key given twice: the last value counts
     lang = raw.pop(LANG_KEY, default_lang)
     if lang not in LANGUAGES:
         problems.append(_problem("unknown_lang", value=show(lang, SHOWN_CHARACTERS), langs=", ".join(LANGUAGES)))
@@ -174,7 +224,37 @@ def parse_query(search: str | None, default_lang: str = FALLBACK_LANG) -> tuple[
     overrides = tuple(
         (n, scenario.values[n]) for n in CONTROL_NAMES if n in accepted and scenario.values[n] != base.values[n]
     )
-    return Settings(preset, overrides, lang), problems
+    pins: list[Pin] = []
+    if len(pin_texts) > MAX_PINS:
+        problems.append(_problem("too_many_pins", n=MAX_PINS))
+    for i, text in enumerate(pin_texts[:MAX_PINS]):
+        pin, pin_problems = parse_pin(text, i)
+        problems += pin_problems
+        if pin is not None:
+            pins.append(pin)
+    return Settings(preset, overrides, lang, tuple(pins)), problems
+
+
+def pin_letter(index: int) -> str:
+    """The letter of the ``index``-th pin: A, B, C."""
+    return "ABCDEFGH"[index]
+
+
+def parse_pin(text: str, index: int) -> tuple[Pin | None, list[LinkProblem]]:
+    """A pinned scenario from its query (``name=…&preset=…&lever=value``), checked like the page's own link.
+
+    A value the link cannot show is left out (the pin keeps the preset's value) and reported
+    with the pin's name; a pin whose query cannot be read at all is left out.
+    """
+    try:
+        pairs = urllib.parse.parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS)
+    except ValueError:
+        return None, [_problem("too_many", n=MAX_FIELDS)]
+    name = _cut_name(dict(pairs).get(PIN_NAME_KEY, "")) or pin_letter(index)
+    rest = [(k, v) for k, v in pairs if k not in (PIN_NAME_KEY, PIN_KEY, LANG_KEY)]
+    settings, problems = parse_query(urllib.parse.urlencode(rest))
+    pin = Pin(name, settings.preset, settings.overrides)
+    return pin, [dataclasses.replace(p, pin=name) for p in problems]
 
 
 def download_scenario(settings: Settings) -> Scenario:

@@ -1,31 +1,126 @@
-"""The main chart: CO2 of the current settings against the baseline, in total or by sector."""
+"""The main chart area and its menu of graphs: CO2 (total, by sector, two frames), energy, adoption, money, distribution."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reacton.ipyvuetify as rv
 import solara
+import solara.lab
 
-from webapp.charts import emissions_option
-from webapp.components.chart import Chart
+from webapp.catalogue import INTENSITY_VIEWS
+from webapp.charts import (
+    PinLine,
+    adoption_options,
+    carrier_option,
+    distribution_options,
+    emissions_option,
+    fiscal_option,
+    frames_option,
+    intensity_option,
+)
+from webapp.components.chart import Chart, ChartGrid
 from webapp.components.html import div
-from webapp.runs import Outcome
+from webapp.components.pins import ComparisonRow, PinBar
+from webapp.runs import DISTRIBUTION_MEMBERS, HOUSEHOLDS, Distribution, Outcome, distribution
+from webapp.state import Pin
 from webapp.text import Words
+
+GRAPHS = ["total", "sectors", "frames", "carrier", "adoption", "fiscal", "intensity", "county", "quintile"]
+DISTRIBUTION_GRAPHS = ("county", "quintile")
+PINNED_GRAPHS = ("total", "sectors", "frames")  # the graphs that draw the pinned scenarios' lines
 
 
 @solara.component
-def EmissionsChart(outcome: Outcome, words: Words) -> None:  # noqa: N802
-    by_sectors, set_by_sectors = solara.use_state(False)
-    option = solara.use_memo(lambda: emissions_option(outcome, words, by_sectors), [outcome, words.lang, by_sectors])
-    with div("sq-panel sq-main-chart"):
+def DistributionView(outcome: Outcome, view: str, words: Words) -> None:  # noqa: N802
+    """Distribution by county or income quintile from the first members' exact runs (waited for in a thread)."""
+    settings = outcome.settings
+    task_ref = solara.use_ref(None)
+
+    def steps():
+        task = task_ref.current
+        yield from distribution(settings, lambda: task is None or task.is_current())
+
+    task = solara.lab.use_task(steps, dependencies=[settings], raise_error=False)  # type: ignore[arg-type]
+    task_ref.current = task
+    latest = task.latest
+    ready = latest if isinstance(latest, Distribution) else None
+    options = solara.use_memo(
+        lambda: distribution_options(ready, words, view) if ready is not None else [], [ready, view, words.lang]
+    )
+    note = words("graph.distribution_note", n=DISTRIBUTION_MEMBERS, households=f"{HOUSEHOLDS:,}")
+    div("sq-panel-note sq-graph-note", [note])
+    if task.error:
+        div("sq-error", [words("error.run", message=str(task.exception))])
+    elif ready is not None:
+        ChartGrid(options, words, f"graph-{view}", height=300)
+    else:
+        done, total = latest if isinstance(latest, tuple) else (0, 2 * DISTRIBUTION_MEMBERS)
+        with div("sq-graph-wait"):
+            rv.ProgressLinear(model_value=100 * done / max(total, 1), height=4, color="amber")
+            div("", [words("graph.distribution_wait", done=done, total=total)])
+
+
+def graph_options(outcome: Outcome, words: Words, view: str, pins: list[PinLine]) -> list[tuple[str, dict]]:
+    """The charts of one graph of the menu (not the distribution graphs): (text key, ECharts option) each."""
+    if view in ("total", "sectors"):
+        return [("graph." + view, emissions_option(outcome, words, view == "sectors", pins))]
+    if view == "frames":
+        return [("graph.frames", frames_option(outcome, words, pins))]
+    if view == "carrier":
+        return [("graph.carrier", carrier_option(outcome, words))]
+    if view == "adoption":
+        return adoption_options(outcome, words)
+    if view == "fiscal":
+        return [("graph.fiscal", fiscal_option(outcome, words))]
+    return [(key, intensity_option(outcome, words, ids)) for key, ids in INTENSITY_VIEWS]
+
+
+@solara.component
+def EmissionsChart(  # noqa: N802
+    outcome: Outcome,
+    words: Words,
+    pins: list[PinLine] | None = None,
+    pinning: tuple[tuple[Pin, ...], Callable[[], None], Callable[[int], None]] | None = None,
+) -> None:
+    """The main chart with its menu of graphs; CO2 in total (the headline indicator) at first.
+
+    ``pinning`` (the pins, pin, unpin) puts the Pin button and the pins in the chart's head, and the
+    comparison table under it when there are pins.
+    """
+    view, set_view = solara.use_state("total")
+    pins = pins or []
+    with div(f"sq-panel sq-main-chart sq-graph-{view}"):
         with div("sq-panel-head"):
-            div("sq-panel-title", [words("chart.title")])
-            with rv.BtnToggle(
-                v_model=int(by_sectors),
-                on_v_model=lambda i: set_by_sectors(bool(i)),
-                mandatory=True,
+            div("sq-panel-title", [words("chart.title") if view == "total" else words(f"graph.{view}")])
+            if pinning is not None:
+                PinBar(pinning[0], words, pinning[1], pinning[2])
+            rv.Select(
+                items=[{"title": words(f"graph.{g}"), "value": g} for g in GRAPHS],
+                v_model=view,
+                on_v_model=set_view,
+                attributes={"title": words("graph.label"), "aria-label": words("graph.label")},
                 density="compact",
-                class_="sq-mode",
-            ):
-                rv.Btn(children=[words("chart.total")], size="small", class_="sq-mode-total")
-                rv.Btn(children=[words("chart.by_sector")], size="small", class_="sq-mode-sectors")
-        Chart(option, "emissions-chart", height=420)
+                variant="outlined",
+                hide_details=True,
+                class_="sq-graph-menu",
+            )
+        if pins:
+            ComparisonRow(outcome, pins, words)
+        options = solara.use_memo(
+            lambda: [] if view in DISTRIBUTION_GRAPHS else graph_options(outcome, words, view, pins),
+            [outcome, words.lang, view, tuple((n, c, id(o)) for n, c, o in pins)],
+        )
+        if view in DISTRIBUTION_GRAPHS:
+            DistributionView(outcome, view, words)
+            return
+        if view == "carrier":
+            div("sq-panel-note sq-graph-note", [words("graph.carrier_note")])
+        if pins and view in PINNED_GRAPHS:
+            div("sq-panel-note sq-graph-note", [words("graph.pins_note")])
+        if view == "frames":
+            div("sq-panel-note sq-graph-note", [words("graph.frames_note")])
+        if len(options) == 1:
+            Chart(options[0][1], "emissions-chart", height=420)
+        else:
+            ChartGrid(options, words, f"graph-{view}", height=300)

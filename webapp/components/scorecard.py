@@ -33,9 +33,22 @@ def _target_cells(row: pd.Series | None, words: Words) -> str:
     return element("td", chip) + element("td", text(first_text), "sq-first")
 
 
+def _pin_cell(row: pd.Series | None, words: Words) -> str:
+    """A pinned scenario's cell: its modelled value and met or missed."""
+    if row is None or pd.isna(row["modelled"]):
+        return element("td", "–", "sq-pin-cell")
+    unit = words.unit(row["unit"]) if row["unit"] != "year" else ""
+    value = f"{row['modelled']:.0f}" if row["unit"] == "year" else f"{fmt(row['modelled'])} {unit}".strip()
+    met = bool(row["met"])
+    chip = element("span", text(words(status_text_key(row))), f"sq-chip {'sq-chip-met' if met else 'sq-chip-missed'}")
+    return element("td", text(value) + " " + chip, "sq-pin-cell")
+
+
 @solara.component
-def Scorecard(outcome: Outcome, words: Words) -> None:  # noqa: N802
+def Scorecard(outcome: Outcome, words: Words, pins: list | None = None) -> None:  # noqa: N802
     """Each target of the plan: met or missed, first year met, for the current settings and the baseline.
+
+    Each pinned scenario (name, colour, answer) adds a column: its modelled value and met or missed.
 
     The table only shows text, so it is one widget (:mod:`webapp.components.markup`), laid out as Vuetify's table.
     """
@@ -52,6 +65,7 @@ def Scorecard(outcome: Outcome, words: Words) -> None:  # noqa: N802
         "score.baseline",
         "score.first",
     ]
+    pinned = [(name, colour, answer.current.scorecard.set_index("target_id")) for name, colour, answer in pins or []]
     rows = []
     for _, row in cur.iterrows():
         tid = row["target_id"]
@@ -68,8 +82,15 @@ def Scorecard(outcome: Outcome, words: Words) -> None:  # noqa: N802
             _target_cells(row, words),
             _target_cells(base.loc[tid] if tid in base.index else None, words),
         ]
+        for _, _, card in pinned:
+            cells.append(_pin_cell(card.loc[tid] if tid in card.index else None, words))
         rows.append(element("tr", "".join(cells), f"sq-target sq-target-{tid}"))
-    thead = element("thead", element("tr", "".join(element("th", text(words(k))) for k in head)))
+    heads = "".join(element("th", text(words(k))) for k in head)
+    heads += "".join(
+        element("th", element("span", "●", style=f"color: {colour}") + " " + text(name), "sq-pin-column")
+        for name, colour, _ in pinned
+    )
+    thead = element("thead", element("tr", heads))
     table = element("table", thead + element("tbody", "".join(rows)))
     with div("sq-panel sq-scorecard"):
         div("sq-panel-note", [words("score.note")])

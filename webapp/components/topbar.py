@@ -17,7 +17,13 @@ from webapp.text import LANGUAGES, Words, text_table
 
 
 @solara.component
-def TopBar(settings: Settings, outcome: Outcome | None, words: Words, navigate: Callable[[Settings], None]) -> None:  # noqa: N802
+def TopBar(  # noqa: N802
+    settings: Settings,
+    outcome: Outcome | None,
+    words: Words,
+    navigate: Callable[[Settings], None],
+    pins: tuple = (),  # settings.pins: settings compare equal whatever their pins, so they come as a prop too
+) -> None:
     """Title, presets, language, share and downloads."""
 
     def csv_text() -> str:
@@ -41,7 +47,7 @@ def TopBar(settings: Settings, outcome: Outcome | None, words: Words, navigate: 
                     active = p == settings.preset
                     solara.Button(
                         words(f"preset.{p}"),
-                        on_click=lambda p=p: navigate(Settings(p, (), settings.lang)),
+                        on_click=lambda p=p: navigate(settings.with_preset(p)),
                         text=not active,
                         classes=["sq-preset", f"sq-preset-{p}", "sq-preset-active" if active else ""],
                     )
