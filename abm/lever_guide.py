@@ -205,7 +205,8 @@ def wedges_table() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
-def _words() -> dict[str, dict[str, str]]:
+def app_words() -> dict[str, dict[str, str]]:
+    """The app's words, ``{language: {key: text}}``, from ``abm/data/app_text.csv`` (the guide reads labels and hints)."""
     with data_path(TEXT_FILE).open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         languages = [c for c in reader.fieldnames or [] if c != "key"]
@@ -218,12 +219,12 @@ def _words() -> dict[str, dict[str, str]]:
 
 def label(name: str, lang: str = "en") -> str:
     """A parameter's short label in ``lang`` (the app's ``param.NAME``), else English, else the name."""
-    words = _words()
+    words = app_words()
     return words.get(lang, {}).get(f"param.{name}") or words.get("en", {}).get(f"param.{name}") or name
 
 
 def _description(name: str, lang: str) -> str:
-    hint = _words().get(lang, {}).get(f"hint.{name}", "")
+    hint = app_words().get(lang, {}).get(f"hint.{name}", "")
     return hint or registry()[name].description
 
 

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-from functools import lru_cache
-
 from abm.figures import SECTOR_LABELS
-from abm.parameters import data_path
+from abm.lever_guide import app_words
 from webapp.catalogue import REGISTRY
 
 TEXT_FILE = "app_text.csv"
 
 
-@lru_cache(maxsize=1)
 def text_table() -> dict[str, dict[str, str]]:
     """The user interface's words, ``{language: {key: text}}``, from ``abm/data/app_text.csv``."""
-    with data_path(TEXT_FILE).open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        languages = [c for c in reader.fieldnames or [] if c != "key"]
-        table: dict[str, dict[str, str]] = {lang: {} for lang in languages}
-        for row in reader:
-            for lang in languages:
-                table[lang][row["key"]] = row[lang]
-    return table
+    return app_words()
 
 
 LANGUAGES = tuple(text_table())
