@@ -26,6 +26,7 @@ def _profiled_page_loads(folder: str) -> None:
     """
     import cProfile
     import time
+    from collections import Counter
     from pathlib import Path
 
     import ipywidgets
@@ -36,17 +37,20 @@ def _profiled_page_loads(folder: str) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
     def profiled(*args, **kwargs):  # type: ignore[no-untyped-def]
-        before = len(ipywidgets.Widget.widgets)
+        before = set(ipywidgets.Widget.widgets)
         profile = cProfile.Profile()
         start = time.perf_counter()
         try:
             return profile.runcall(load, *args, **kwargs)
         finally:
             seconds = time.perf_counter() - start
-            created = len(ipywidgets.Widget.widgets) - before
+            made = [w for key, w in list(ipywidgets.Widget.widgets.items()) if key not in before]
+            kinds = Counter(type(w).__name__ for w in made)
             stem = out / f"page-{time.time_ns()}"
             profile.dump_stats(f"{stem}.prof")
-            stem.with_suffix(".txt").write_text(f"seconds {seconds:.3f}\nwidgets {created}\n", encoding="utf-8")
+            lines = [f"seconds {seconds:.3f}", f"widgets {len(made)}"]
+            lines += [f"  {count:4d} {kind}" for kind, count in kinds.most_common()]
+            stem.with_suffix(".txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     server_app.load_app_widget = profiled
 
