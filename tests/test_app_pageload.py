@@ -1,4 +1,4 @@
-"""The app's first page is light: only the open group's controls are made, static text is one widget,
+"""The app's first page is light: the control panel is one widget the browser draws, static text is one widget,
 ECharts comes minified and is loaded while the page boots.
 
 Unit tests render the control panel in this process (no browser); the browser tests reuse the
@@ -20,6 +20,7 @@ from test_app import browser, chromium, playwright, server, sessions  # noqa: F4
 from abm import cli
 from webapp import catalogue
 from webapp.components import controls, echarts, markup
+from webapp.numbers import value_text
 from webapp.state import parse_query
 from webapp.text import Words
 
@@ -28,75 +29,89 @@ CLOSED_GROUP = next(g for g in dict.fromkeys(p.group for p in catalogue.LEVERS) 
 CLOSED_LEVER = next(p for p in catalogue.LEVERS if p.group == CLOSED_GROUP and p.unit != catalogue.SWITCH)
 
 
-def members(group: str) -> set[str]:
-    return {p.name for p in catalogue.CONTROLS if p.group == group}
+# --- the control panel: one widget, drawn by the browser -----------------------------------------
 
 
-# --- the control panel: a group's controls are made when it is first opened ----------------------
-
-
-def render_panel():
-    """The control panel of the plan in English, rendered here; returns (widget tree, render context)."""
-    settings, _ = parse_query("preset=plan&lang=en", "en")
+def render_panel(query: str = "preset=plan&lang=en"):
+    """The control panel of ``query``'s settings, rendered here; returns (the LeverPanel widget, render context)."""
+    settings, _ = parse_query(query, "en")
+    seen: dict[str, list] = {"commit": [], "guide": [], "reset": []}
     panel = controls.ControlPanel(
-        settings, settings.scenario(), Words("en"), lambda *_: None, lambda: None, on_guide=lambda _: None
+        settings,
+        settings.scenario(),
+        Words(settings.lang),
+        lambda name, value: seen["commit"].append((name, value)),
+        lambda: seen["reset"].append(True),
+        on_guide=lambda name: seen["guide"].append(name),
     )
-    return solara.render(panel, handle_error=False)
+    box, rc = solara.render(panel, handle_error=False)
+    (widget,) = box.children
+    assert isinstance(widget, controls.LeverPanel)
+    widget.seen = seen
+    return widget, rc
 
 
-def widgets(root) -> list:
-    """Every widget under ``root`` (through ``children``), root first."""
-    found, stack = [], [root]
-    while stack:
-        widget = stack.pop()
-        found.append(widget)
-        stack.extend(c for c in reversed(getattr(widget, "children", None) or []) if hasattr(c, "keys"))
-    return found
-
-
-def with_class(root, cls: str) -> list:
-    return [w for w in widgets(root) if cls in (getattr(w, "class_", None) or "").split()]
-
-
-def made_controls(root) -> set[str]:
-    """The names of the controls the panel has made (their ``sq-param-NAME`` class)."""
-    names = set()
-    for widget in with_class(root, "sq-control"):
-        names |= {c[len("sq-param-") :] for c in widget.class_.split() if c.startswith("sq-param-")}
-    return names
-
-
-def test_only_the_open_groups_controls_are_made_at_first():
-    box, rc = render_panel()
+def test_the_panel_is_one_widget_that_describes_every_control_and_group():
+    panel, rc = render_panel()
     try:
-        assert made_controls(box) == members(catalogue.OPEN_GROUP)
-        assert len(with_class(box, "sq-group")) == len(ALL_GROUPS)  # every group is listed
+        assert set(panel.controls) == {p.name for p in catalogue.CONTROLS}
+        listed = [n for section in panel.sections for g in section["groups"] for n in g["names"]]
+        assert sorted(listed) == sorted(p.name for p in catalogue.CONTROLS)  # each once
+        assert [g["key"] for s in panel.sections for g in s["groups"]] == ALL_GROUPS
+        assert panel.initially_open == [catalogue.OPEN_GROUP]
+        assert panel.values == {
+            p.name: catalogue.preset_scenario(catalogue.PLAN).values[p.name] for p in catalogue.CONTROLS
+        }
+        assert panel.changed_text == ""  # nothing changed: no reset button
     finally:
         rc.close()
 
 
-def test_opening_a_group_makes_its_controls_and_closing_keeps_them():
-    box, rc = render_panel()
+def test_the_panel_marks_what_changed_from_the_preset():
+    lever = CLOSED_LEVER
+    panel, rc = render_panel(f"preset=plan&lang=en&{lever.name}={lever.high:g}")
     try:
-        panels = with_class(box, "sq-panels")[0]  # the levers
-        groups = list(dict.fromkeys(p.group for p in catalogue.LEVERS))
-        index = groups.index(CLOSED_GROUP)
-        panels.v_model = [*panels.v_model, index]
-        assert made_controls(box) == members(catalogue.OPEN_GROUP) | members(CLOSED_GROUP)
-        panels.v_model = []  # closing hides them; they are kept, not made again
-        assert made_controls(box) == members(catalogue.OPEN_GROUP) | members(CLOSED_GROUP)
+        assert panel.values[lever.name] == lever.high != panel.preset_values[lever.name]
+        assert panel.changed_text == "1 changed"
     finally:
         rc.close()
 
 
-def test_a_search_makes_the_control_it_finds_in_a_closed_group():
-    box, rc = render_panel()
+def test_what_the_browser_formats_matches_the_servers_value_text():
+    """The browser formats a value from ``scale``, ``text_digits`` and ``unit``, as value_text does."""
+    words = Words("zh")
+    for p in catalogue.CONTROLS:
+        if p.unit == catalogue.SWITCH or p.unit == "year":
+            continue
+        c = controls.describe_control(p, p.default, words)
+        shown = f"{p.default * c['scale']:,.{c['text_digits']}f} {c['unit']}"
+        assert shown == value_text(p, p.default, words), p.name
+
+
+def test_a_search_finds_a_control_in_a_closed_group_and_clearing_shows_all():
+    panel, rc = render_panel()
     try:
-        assert CLOSED_LEVER.name not in made_controls(box)
-        with_class(box, "sq-search")[0].v_model = CLOSED_LEVER.name
-        assert made_controls(box) == {CLOSED_LEVER.name}  # only what matches is shown
-        with_class(box, "sq-search")[0].v_model = ""
-        assert made_controls(box) == members(catalogue.OPEN_GROUP) | members(CLOSED_GROUP)
+        panel.query = CLOSED_LEVER.name
+        assert panel.shown == [CLOSED_LEVER.name]
+        panel.query = "qwxzzy"
+        assert panel.shown == []
+        panel.query = ""
+        assert panel.shown is None
+    finally:
+        rc.close()
+
+
+def test_the_browsers_reports_reach_the_page_and_nonsense_is_ignored():
+    panel, rc = render_panel()
+    try:
+        panel.vue_commit({"name": CLOSED_LEVER.name, "value": "1.5"})
+        panel.vue_commit({"name": "no_such_lever", "value": 1})
+        panel.vue_commit({"name": CLOSED_LEVER.name, "value": "many"})
+        panel.vue_commit(["not", "a", "dict"])
+        panel.vue_guide(CLOSED_LEVER.name)
+        panel.vue_guide("no_such_lever")
+        panel.vue_reset()
+        assert panel.seen == {"commit": [(CLOSED_LEVER.name, 1.5)], "guide": [CLOSED_LEVER.name], "reset": [True]}
     finally:
         rc.close()
 
@@ -187,4 +202,20 @@ def test_the_chart_is_drawn_with_minified_echarts(server, sessions):  # noqa: F8
     s.open(f"{server}/?preset=plan&lang=en")
     s.page.locator(f"{CHART} canvas").wait_for(timeout=WAIT_MS)
     assert [re.sub(r".*/dist/", "", u) for u in asked] == [echarts.ECHARTS_FILE]
+    s.assert_no_errors()
+
+
+def test_every_controls_value_reads_as_the_server_writes_it(server, sessions):  # noqa: F811
+    """Each group opened in a Chinese page: every value the browser formats equals webapp.numbers.value_text."""
+    s: Session = sessions().open(f"{server}/?preset=plan&lang=zh")
+    words = Words("zh")
+    values = catalogue.preset_scenario(catalogue.PLAN).values
+    for group in ALL_GROUPS:
+        if group != catalogue.OPEN_GROUP:
+            s.page.locator(f".sq-group-{group} .sq-group-header").click()
+    for p in catalogue.CONTROLS:
+        control = s.page.locator(f".sq-param-{p.name}")
+        control.wait_for(timeout=WAIT_MS)
+        where = ".v-label" if p.unit == catalogue.SWITCH else ".sq-control-value"
+        assert control.locator(where).inner_text().strip() == value_text(p, values[p.name], words), p.name
     s.assert_no_errors()

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -273,14 +275,53 @@ def answer_of(results: list[tuple[Layout, np.ndarray]]) -> Answer:
     return Answer(results[0][0], np.stack([values for _, values in results]))
 
 
+ANSWERS_KEPT = 256  # answers kept with what they derived (scorecard, peaks, bands), per source: presets', recent
+_answers: dict[int, tuple[weakref.ref, OrderedDict[Hashable, Answer]]] = {}  # id(source) -> (source, answers)
+_answers_lock = threading.Lock()
+
+
+def _kept(source: object, key: Hashable, make: Callable[[], Answer | None]) -> Answer | None:
+    """The answer ``source`` (the run pool, the emulator) gave under ``key`` before, or ``make()``'s (kept
+    when not None): sessions that ask for the same settings share one answer and what it derives, so a
+    preset's scorecard is worked out once. Kept while ``source`` lives, the latest ``ANSWERS_KEPT``."""
+    with _answers_lock:
+        for gone in [i for i, (ref, _) in _answers.items() if ref() is None]:
+            del _answers[gone]
+        ref, kept = _answers.get(id(source), (None, None))
+        if ref is None or ref() is not source or kept is None:
+            kept = OrderedDict()
+            _answers[id(source)] = (weakref.ref(source), kept)
+        if key in kept:
+            kept.move_to_end(key)
+            return kept[key]
+    made = make()
+    if made is not None:
+        with _answers_lock:
+            kept[key] = made
+            while len(kept) > ANSWERS_KEPT:
+                kept.popitem(last=False)
+    return made
+
+
 def _stored(settings: Settings) -> Answer | None:
     """The exact answer of ``settings`` when every member is in the pool's cache."""
-    found = [service().cached(k) for k in keys(settings)]
-    return None if any(f is None for f in found) else answer_of(found)  # type: ignore[arg-type]
+
+    def collect() -> Answer | None:
+        found = [service().cached(k) for k in keys(settings)]
+        return None if any(f is None for f in found) else answer_of(found)  # type: ignore[arg-type]
+
+    return _kept(service(), (settings.preset, settings.overrides), collect)
 
 
 def _emulated(model: Emulator, settings: Settings) -> Answer:
     """The emulator's members for ``settings``; the scorecard's extra columns from the preset's stored runs."""
+    preset_stored = _stored(Settings(settings.preset, (), settings.lang)) is not None
+    answer = _kept(model, (settings.preset, settings.overrides, preset_stored), lambda: _emulate(model, settings))
+    assert answer is not None
+    return answer
+
+
+def _emulate(model: Emulator, settings: Settings) -> Answer:
     values = model.predict(settings.preset, dict(settings.overrides))
     preset = _stored(Settings(settings.preset, (), settings.lang))
     if preset is None:
@@ -314,7 +355,11 @@ def exact_keys(settings: Settings) -> list[Hashable]:
 def exact(settings: Settings, results: list[tuple[Layout, np.ndarray]]) -> Outcome:
     """The exact answer from the results of :func:`exact_keys`, in that order."""
     why = why_no_estimate(settings)
-    return Outcome(settings, answer_of(results[:MEMBERS]), answer_of(results[MEMBERS:]), EXACT, why_exact_only=why)
+    base = baseline_settings(settings)
+    current = _kept(service(), (settings.preset, settings.overrides), lambda: answer_of(results[:MEMBERS]))
+    baseline = _kept(service(), (base.preset, base.overrides), lambda: answer_of(results[MEMBERS:]))
+    assert current is not None and baseline is not None
+    return Outcome(settings, current, baseline, EXACT, why_exact_only=why)
 
 
 @dataclass(frozen=True, eq=False)

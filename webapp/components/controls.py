@@ -1,37 +1,30 @@
-"""The controls panel: a slider or switch for every lever and uncertainty, grouped as in the registry."""
+"""The controls panel: a slider or switch for every lever and uncertainty, grouped as in the registry.
+
+The panel is one widget (:class:`LeverPanel`, template ``lever_panel.vue``) drawn by the browser:
+a page's controls cost one widget instead of about fifteen each, so a page opens sooner and a
+crowd of pages costs the server less. The server sends what the controls show (labels, ranges,
+the plan's values, in the page's language), the scenario's values, and answers a search;
+the browser reports a value set, the guide asked for, and a reset.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-import reacton.ipyvuetify as rv
+import ipyvuetify
 import solara
+import traitlets
 
 from abm.lever_guide import label, search_levers
 from abm.parameters import Parameter
 from abm.scenario import Scenario
-from webapp.catalogue import CONTROLS, LEVERS, OPEN_GROUP, PLAN, SWITCH, UNCERTAINTIES
-from webapp.components.html import div, span
-from webapp.numbers import decimals, slider_step, value_text
+from webapp.catalogue import CONTROL_NAMES, CONTROLS, LEVERS, OPEN_GROUP, PLAN, SWITCH, UNCERTAINTIES
+from webapp.numbers import PERCENT, decimals, is_percent, slider_step, step_digits, value_text
 from webapp.palette import CURRENT_COLOUR
 from webapp.state import Settings, preset_scenario
 from webapp.text import LANGUAGES, Words
 
 SLIDER_INSET_PX = 10  # where the track starts inside the slider (half the thumb)
-
-
-@solara.component
-def InfoButton(name: str, words: Words, on_guide: Callable[[str], None]) -> None:  # noqa: N802
-    """The small "i" that opens the guide to a lever (a button: it works by touch and keyboard, not on hover)."""
-    button = rv.Btn(
-        icon="mdi-information-outline",  # the button's own icon: no separate icon widget
-        variant="text",
-        size="small",
-        density="compact",
-        class_=f"sq-info sq-info-{name}",
-        attributes={"title": words("guide.open"), "aria-label": words("guide.open")},
-    )
-    rv.use_event(button, "click", lambda *_: on_guide(name))
 
 
 def matching(query: str, lang: str) -> list[str] | None:
@@ -51,75 +44,6 @@ def matching(query: str, lang: str) -> list[str] | None:
     return [p.name for p in [*LEVERS, *UNCERTAINTIES] if p.name in found]
 
 
-@solara.component
-def SliderControl(  # noqa: N802
-    p: Parameter,
-    value: float,
-    preset_value: float,
-    plan_value: float,
-    words: Words,
-    on_commit: Callable[[str, float], None],
-    on_guide: Callable[[str], None],
-) -> None:
-    """A lever or uncertainty as a slider: label, value with unit, range from the registry, plan value marked.
-
-    While the thumb is dragged only the value shown beside the label follows it; the value is
-    sent when the thumb is released, or at once when it is moved with the keyboard.
-    """
-    shown_while_dragging, set_shown = solara.use_state(None)
-    dragging = solara.use_ref(False)
-    shown = value if shown_while_dragging is None else shown_while_dragging
-    assert p.low is not None and p.high is not None
-    step = slider_step(p)
-    digits = decimals(step)
-
-    def commit(data: object) -> None:
-        set_shown(None)
-        try:
-            number = round(float(data), digits)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            return
-        on_commit(p.name, number)
-
-    def on_value(data: float) -> None:
-        if dragging.current:
-            set_shown(data)
-        else:  # keyboard
-            commit(data)
-
-    def on_start(*_args: object) -> None:
-        dragging.current = True
-
-    def on_end(_widget: object, _event: str, data: object) -> None:
-        dragging.current = False
-        commit(data)
-
-    modified = " sq-modified" if value != preset_value else ""
-    with div(f"sq-control sq-param-{p.name}{modified}"):
-        with div("sq-control-head", title=words.hint(p.name)):
-            span("sq-control-label", words.param(p.name))
-            InfoButton(p.name, words, on_guide)
-            span("sq-control-value", value_text(p, shown, words))
-        slider = rv.Slider(
-            v_model=value,
-            on_v_model=on_value,
-            min=p.low,
-            max=p.high,
-            step=step,
-            hide_details=True,
-            density="compact",
-            color=CURRENT_COLOUR,
-            track_color="#c5cdd8",
-            thumb_size=16,
-            class_="sq-slider",
-        )
-        rv.use_event(slider, "start", on_start)
-        rv.use_event(slider, "end", on_end)
-        with div("sq-scale"):
-            for cls, content, attributes in scale_parts(p, plan_value, words):
-                span(cls, content, **attributes)
-
-
 def scale_parts(p: Parameter, plan_value: float, words: Words) -> list[tuple[str, str, dict[str, str]]]:
     """Under a slider, as (class, text, attributes): the plan's value marked on the track (▲), the range with
     its unit, the plan's value in words."""
@@ -133,41 +57,121 @@ def scale_parts(p: Parameter, plan_value: float, words: Words) -> list[tuple[str
     ]
 
 
-@solara.component
-def SwitchControl(  # noqa: N802
-    p: Parameter,
-    value: float,
-    preset_value: float,
-    plan_value: float,
-    words: Words,
-    on_commit: Callable[[str, float], None],
-    on_guide: Callable[[str], None],
-) -> None:
-    """A lever of unit 'switch' (0/1) as an on/off switch, the plan's setting named beside it."""
-    modified = " sq-modified" if value != preset_value else ""
-    with div(f"sq-control sq-switch-control sq-param-{p.name}{modified}"):
-        with div("sq-control-head", title=words.hint(p.name)):
-            span("sq-control-label", words.param(p.name))
-            InfoButton(p.name, words, on_guide)
-            span("sq-plan-inline", words("controls.plan_mark", value=value_text(p, plan_value, words)))
-        rv.Switch(
-            v_model=value >= 0.5,
-            on_v_model=lambda on: on_commit(p.name, 1.0 if on else 0.0),
-            label=value_text(p, value, words),
-            inset=True,
-            density="compact",
-            hide_details=True,
-            color=CURRENT_COLOUR,
-            class_="sq-switch mt-0",
-        )
-
-
 def _groups(params: list[Parameter]) -> dict[str, list[Parameter]]:
     """Parameters by their registry group, groups and parameters in registry order."""
     groups: dict[str, list[Parameter]] = {}
     for p in params:
         groups.setdefault(p.group, []).append(p)
     return groups
+
+
+def _kind(p: Parameter) -> str:
+    """How the browser shows and formats a control: "switch", "year" or "number"."""
+    return SWITCH if p.unit == SWITCH else "year" if p.unit == "year" else "number"
+
+
+def describe_control(p: Parameter, plan_value: float, words: Words) -> dict[str, object]:
+    """What the browser needs to draw one control in ``words``' language (see ``lever_panel.vue``).
+
+    The value beside the label is formatted in the browser, as :func:`webapp.numbers.value_text`
+    does: the value times ``scale``, ``text_digits`` decimals, then ``unit``; values sent back are
+    rounded to ``digits`` decimals (the slider's step).
+    """
+    assert p.low is not None and p.high is not None
+    step = slider_step(p)
+    control: dict[str, object] = {
+        "name": p.name,
+        "kind": _kind(p),
+        "label": words.param(p.name),
+        "hint": words.hint(p.name),
+        "min": p.low,
+        "max": p.high,
+        "step": step,
+        "digits": decimals(step),
+        "text_digits": step_digits(p),
+        "scale": PERCENT if is_percent(p) else 1.0,
+        "unit": words.unit(p.unit),
+        "plan_text": words("controls.plan_mark", value=value_text(p, plan_value, words)),
+    }
+    if p.unit != SWITCH:
+        tick, scale_range, _plan = scale_parts(p, plan_value, words)
+        control["tick_style"] = tick[2]["style"]
+        control["range_text"] = scale_range[1]
+    return control
+
+
+def describe_panel(words: Words) -> tuple[dict[str, dict[str, object]], list[dict[str, object]], dict[str, str]]:
+    """The panel's controls (by name), its sections with their groups, and its fixed texts, in ``words``' language."""
+    plan_values = preset_scenario(PLAN).values
+    controls = {p.name: describe_control(p, plan_values[p.name], words) for p in CONTROLS}
+    sections = [
+        {
+            "key": key,
+            "title": words(title),
+            "groups": [
+                {"key": group, "title": words(f"group.{group}"), "names": [p.name for p in members]}
+                for group, members in _groups(params).items()
+            ],
+        }
+        for key, title, params in (
+            ("levers", "controls.levers", LEVERS),
+            ("uncertainties", "controls.uncertainties", UNCERTAINTIES),
+        )
+    ]
+    texts = {
+        "placeholder": words("search.placeholder"),
+        "none": words("search.none", query="{query}"),
+        "changed": words("controls.changed", n="{n}"),
+        "reset": words("preset.reset"),
+        "on": words("controls.on"),
+        "off": words("controls.off"),
+        "guide_open": words("guide.open"),
+        "plan_hint": words("controls.plan_hint"),
+    }
+    return controls, sections, texts
+
+
+class LeverPanel(ipyvuetify.VuetifyTemplate):
+    """The search box and every lever and uncertainty in expandable groups, drawn by the browser as one widget."""
+
+    template_file = (__file__, "lever_panel.vue")
+    controls = traitlets.Dict().tag(sync=True)  # name -> what describe_control gives
+    sections = traitlets.List().tag(sync=True)  # [{key, title, groups: [{key, title, names}]}]
+    texts = traitlets.Dict().tag(sync=True)
+    values = traitlets.Dict().tag(sync=True)  # name -> the scenario's value
+    preset_values = traitlets.Dict().tag(sync=True)  # name -> the preset's value (changed controls are marked)
+    preset_text = traitlets.Unicode("").tag(sync=True)
+    changed_text = traitlets.Unicode("").tag(sync=True)  # empty: nothing changed (no reset button)
+    initially_open = traitlets.List().tag(sync=True)  # the groups open when the page opens
+    colour = traitlets.Unicode(CURRENT_COLOUR).tag(sync=True)
+    lang = traitlets.Unicode("en").tag(sync=True)
+    query = traitlets.Unicode("").tag(sync=True)  # the search box, as typed in the browser
+    shown = traitlets.List(allow_none=True, default_value=None).tag(sync=True)  # what the search finds (None: all)
+    on_commit = traitlets.Callable(allow_none=True, default_value=None)
+    on_reset = traitlets.Callable(allow_none=True, default_value=None)
+    on_guide = traitlets.Callable(allow_none=True, default_value=None)
+
+    @traitlets.observe("query", "lang")
+    def _search(self, _change: object) -> None:
+        self.shown = matching(self.query, self.lang)
+
+    def vue_commit(self, data: object = None) -> None:
+        """The browser set a control: ``{"name": ..., "value": ...}`` (anything else is ignored)."""
+        if not isinstance(data, dict) or data.get("name") not in self.controls or self.on_commit is None:
+            return
+        try:
+            value = float(data["value"])
+        except (TypeError, ValueError, KeyError):
+            return
+        self.on_commit(str(data["name"]), value)
+
+    def vue_reset(self, _data: object = None) -> None:
+        if self.on_reset is not None:
+            self.on_reset()
+
+    def vue_guide(self, name: object = None) -> None:
+        if name in self.controls and self.on_guide is not None:
+            self.on_guide(str(name))
 
 
 @solara.component
@@ -182,89 +186,22 @@ def ControlPanel(  # noqa: N802
     """A search box, then the levers grouped by their registry group and the uncertainties, in expandable panels.
 
     Typing in the search box shows only the matching controls, their groups open; clearing it
-    restores the panels as they were. A group's controls are made when it is first opened or
-    searched (then kept), so a new page makes only the open group's controls.
+    restores the panels as they were. A group's controls are drawn when it is first opened.
     """
+    controls, sections, texts = solara.use_memo(lambda: describe_panel(words), [words.lang])
     preset_values = preset_scenario(settings.preset).values
-    plan_values = preset_scenario(PLAN).values
-    sections = [("controls.levers", LEVERS), ("controls.uncertainties", UNCERTAINTIES)]
-    # which panels are open is this session's own state, kept when the page is drawn again
-    open_panels, set_open_panels = solara.use_state(
-        {title: [i for i, g in enumerate(_groups(params)) if g == OPEN_GROUP] for title, params in sections}
+    changed = words("controls.changed", n=len(settings.overrides)) if settings.overrides else ""
+    LeverPanel.element(
+        controls=controls,
+        sections=sections,
+        texts=texts,
+        values={name: scenario.values[name] for name in CONTROL_NAMES},
+        preset_values={name: preset_values[name] for name in CONTROL_NAMES},
+        preset_text=words("controls.from", preset=words(f"preset.{settings.preset}")),
+        changed_text=changed,
+        initially_open=[OPEN_GROUP],
+        lang=words.lang,
+        on_commit=on_commit,
+        on_reset=on_reset,
+        on_guide=on_guide,
     )
-    # a group's controls are made when it is first opened (by hand or by a search) and then kept:
-    # the page's first drawing makes only the open group's controls
-    made, set_made = solara.use_state(frozenset({OPEN_GROUP}))
-    query, set_query = solara.use_state("")
-    shown = solara.use_memo(lambda: matching(query, words.lang), [query, words.lang])
-
-    def keep_found() -> None:
-        if shown:
-            set_made(lambda now: now | {p.group for p in CONTROLS if p.name in shown})
-
-    solara.use_effect(keep_found, [shown])
-    with div("sq-controls"):
-        rv.TextField(
-            v_model=query,
-            on_v_model=lambda text: set_query(text or ""),
-            placeholder=words("search.placeholder"),
-            prepend_inner_icon="mdi-magnify",
-            clearable=True,
-            hide_details=True,
-            density="compact",
-            variant="outlined",
-            class_="sq-search",
-        )
-        if shown == []:
-            div("sq-no-match", [words("search.none", query=query.strip())])
-        with div("sq-controls-head"):
-            span("sq-controls-preset", words("controls.from", preset=words(f"preset.{settings.preset}")))
-            if settings.overrides:
-                span("sq-modified-tag", words("controls.changed", n=len(settings.overrides)))
-                solara.Button(
-                    words("preset.reset"), on_click=on_reset, text=True, icon_name="mdi-restore", classes=["sq-reset"]
-                )
-        searching = shown is not None
-        # every group a search shows is open: its controls are made now, and kept once the search is cleared
-        found = frozenset(p.group for p in CONTROLS if searching and p.name in shown)
-        made_now = made | found
-        for title, all_params in sections:
-            params = all_params if shown is None else [p for p in all_params if p.name in shown]
-            if not params:
-                continue
-            div("sq-section-title", [words(title)])
-            groups = list(_groups(params))
-
-            def on_open(opened: list[int], title: str = title, groups: list[str] = groups) -> None:
-                if searching:
-                    return
-                set_open_panels(lambda now: {**now, title: list(opened)})
-                set_made(lambda now: now | {groups[i] for i in opened})
-
-            with rv.ExpansionPanels(
-                multiple=True,
-                variant="accordion",
-                flat=True,
-                v_model=list(range(len(_groups(params)))) if searching else open_panels[title],
-                on_v_model=on_open,
-                class_="sq-panels",
-            ):
-                for group, members in _groups(params).items():
-                    changed = sum(scenario.values[p.name] != preset_values[p.name] for p in members)
-                    with rv.ExpansionPanel(class_=f"sq-group sq-group-{group}"):
-                        with rv.ExpansionPanelTitle(class_="sq-group-header"), div("sq-group-title"):
-                            span("", words(f"group.{group}"))
-                            if changed:
-                                span("sq-changed-badge", words("controls.changed", n=changed))
-                        with rv.ExpansionPanelText():
-                            for p in members if group in made_now else []:
-                                control = SwitchControl if p.unit == SWITCH else SliderControl
-                                control(
-                                    p,
-                                    scenario.values[p.name],
-                                    preset_values[p.name],
-                                    plan_values[p.name],
-                                    words,
-                                    on_commit,
-                                    on_guide,
-                                )
