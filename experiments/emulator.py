@@ -29,7 +29,7 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -206,13 +206,19 @@ class Layout:
 
     def frame(self, values: np.ndarray, name: str = "value") -> pd.DataFrame:
         """A (columns, years) array as the model's tidy table: year, indicator, sector, ``name``, unit."""
+        table = self._labels.copy(deep=False)  # the labels are made once per layout and shared, not copied
+        table.insert(3, name, values.reshape(-1).astype(np.float64))
+        return table
+
+    @cached_property
+    def _labels(self) -> pd.DataFrame:
+        """The tidy table's year, indicator, sector and unit columns, one row per column and year."""
         n_years = len(self.years)
         return pd.DataFrame(
             {
                 "year": np.tile(np.asarray(self.years), len(self.columns)),
                 "indicator": np.repeat([c[0] for c in self.columns], n_years),
                 "sector": np.repeat([c[1] for c in self.columns], n_years),
-                name: values.reshape(-1).astype(np.float64),
                 "unit": np.repeat([c[2] for c in self.columns], n_years),
             }
         )

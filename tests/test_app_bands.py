@@ -9,6 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from experiments.emulator import Emulator
@@ -203,3 +204,22 @@ def test_pool_workers_run_in_other_processes_at_lower_priority():
 
 def _priority_of_worker(key: str) -> tuple[int, int]:
     return os.getpid(), os.nice(0)
+
+
+def test_scorecard_and_comparison_read_the_same_numbers_from_the_judged_rows(monkeypatch, emulator):
+    """The scorecard and the comparison with the baseline read a few rows of the trajectory; the numbers
+    are those of the whole trajectory."""
+    from abm.comparison import compare
+
+    monkeypatch.setattr(runs, "emulator", lambda: emulator)
+    monkeypatch.setattr(runs, "service", lambda: TaskService(lambda key: None, executor=one_worker))
+    outcome = runs.estimate(Settings("plan", (("pv_subsidy", 1500.0), ("ev_subsidy", 8000.0))))
+    whole = outcome.current.trajectory
+    judged = outcome.current.judged
+    assert set(judged["indicator"]) < set(whole["indicator"])
+    kept = whole[whole["indicator"].isin(set(judged["indicator"]))].reset_index(drop=True)
+    pd.testing.assert_frame_equal(judged.reset_index(drop=True), kept)
+    assert outcome.compared() == compare(whole, outcome.baseline.trajectory, end=runs.PEAK_YEAR)
+    on_whole = runs.Answer(outcome.current.layout, outcome.current.values)
+    on_whole.__dict__["judged"] = whole  # the same scorecard, read from every row
+    pd.testing.assert_frame_equal(outcome.current.scorecard, on_whole.scorecard)
