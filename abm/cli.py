@@ -662,7 +662,8 @@ def _app(args: argparse.Namespace) -> int:
     spec = importlib.util.find_spec("app")
     if spec is None or spec.origin is None:
         raise FileNotFoundError("the app (app.py) is not installed; reinstall suqian-abm")
-    command = [sys.executable, "-m", "solara", "run", spec.origin, "--host", args.host, "--port", str(args.port)]
+    # Solara's server, self-hosted (webapp/server.py): static files are compressed once, not per request
+    command = [sys.executable, "-m", "webapp.server", spec.origin, "--host", args.host, "--port", str(args.port)]
     print(f"starting the app at http://{args.host}:{args.port}", flush=True)
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}  # the app sends nothing anywhere
     # the app's own page assets (webapp/assets: custom.js starts loading the charts' library at once),
@@ -673,7 +674,7 @@ def _app(args: argparse.Namespace) -> int:
         env["SOLARA_ASSETS_EXTRA_LOCATIONS"] = ",".join(
             [*filter(None, [os.environ.get("SOLARA_ASSETS_EXTRA_LOCATIONS")]), assets]
         )
-    os.execve(sys.executable, [*command, "--production", "--no-check-version"], env)  # replaces this process
+    os.execve(sys.executable, command, env)  # replaces this process
     return 0
 
 
