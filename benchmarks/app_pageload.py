@@ -4,7 +4,9 @@ Starts ``suqian-abm app`` on a free port and opens ``/?preset=plan`` ``--loads``
 new browser context (no cache: a first visit), after one load that warms the server. Each load
 records, in seconds from navigation: the websocket opening (the page's scripts have run), the
 app drawn (``.sq-app``), the first control, the headline cards, the ECharts file arriving and the
-main chart drawn (its canvas). Prints each load, then the median and spread of each mark and the
+main chart drawn (its canvas), and the CPU seconds the server's process spent on the page
+(``server_cpu``: what a crowd of pages costs the one process that draws them, whatever the
+load of the machine). Prints each load, then the median and spread of each mark and the
 load average, and last ``name=value`` pairs of the medians:
 
     python benchmarks/app_pageload.py              # 5 loads
@@ -29,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from app_browser import CHART, VIEWPORT, WAIT_MS, app_server, find_chromium, launch, missing_chromium
 
+SETTLE_MS = 1000
 MARKS = {  # what each mark waits for, in the order the page shows them
     "app": ".sq-app",
     "controls": ".sq-control",
@@ -37,8 +40,26 @@ MARKS = {  # what each mark waits for, in the order the page shows them
 }
 
 
+def server_cpu_seconds(url: str) -> float | None:
+    """CPU seconds (user + system) the app server's process has used so far; None where /proc is missing.
+
+    The server is found by the ``--port`` on its command line; the pool's worker processes (the
+    exact runs) are not counted: this is what pages cost the one process that draws them.
+    """
+    port = url.rsplit(":", 1)[-1]
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+            if b"--port" in argv and argv[argv.index(b"--port") + 1].decode() == port:
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            continue
+    return None
+
+
 def one_load(browser, url: str) -> dict[str, float]:
-    """Seconds from navigation to each mark of one fresh page."""
+    """Seconds from navigation to each mark of one fresh page, and the server's CPU seconds for it."""
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
@@ -49,10 +70,15 @@ def one_load(browser, url: str) -> dict[str, float]:
             "requestfinished",
             lambda r: marks.setdefault("echarts", time.perf_counter() - start) if "/echarts@" in r.url else None,
         )
+        cpu_before = server_cpu_seconds(url)
         page.goto(f"{url}/?preset=plan", wait_until="commit")
         for name, selector in MARKS.items():
             page.wait_for_selector(selector, timeout=WAIT_MS * 2)
             marks[name] = time.perf_counter() - start
+        page.wait_for_timeout(SETTLE_MS)  # the page's last messages: its whole cost to the server
+        cpu_after = server_cpu_seconds(url)
+        if cpu_before is not None and cpu_after is not None:
+            marks["server_cpu"] = cpu_after - cpu_before
         return marks
     finally:
         context.close()
