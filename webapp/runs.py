@@ -390,6 +390,7 @@ class Step:
 
 
 POLL_SECONDS = 0.25
+PROGRESS_SECONDS = 1.5  # progress is shown at most this often: each showing redraws the page on the server
 SETTLE_SECONDS = (
     0.3  # wait before queueing exact runs: the page draws the estimate first, a quick next move costs nothing
 )
@@ -413,12 +414,12 @@ def answers(
         time.sleep(0.05)
     request = service().request(exact_keys(settings))
     try:
-        total, done = len(request.keys), -1
+        total, done, told = len(request.keys), -1, 0.0
         while not request.wait(POLL_SECONDS):
             if not keep_going():
                 return
-            if request.done() != done:
-                done = request.done()
+            if request.done() != done and time.monotonic() - told >= PROGRESS_SECONDS:
+                done, told = request.done(), time.monotonic()
                 yield Step(None if shown is not None else first, (done, total))
         if keep_going():
             yield Step(exact(settings, request.results()), None)
