@@ -13,9 +13,10 @@ import ipywidgets
 import pytest
 import solara
 
+from abm.comparison import compare
 from webapp import numbers
 from webapp.catalogue import PEAK_YEAR, PRESETS
-from webapp.components import emissions, ensemble, headlines, topbar
+from webapp.components import emissions, ensemble, headlines, markup, scorecard, tabs, topbar
 from webapp.runs import estimate
 from webapp.state import parse_query
 from webapp.text import LANGUAGES, Words
@@ -130,7 +131,7 @@ def test_the_top_bars_presets_and_languages_are_one_widget_each_and_navigate(pla
         rc.close()
 
 
-def test_the_chart_head_pins_unpins_and_switches_graphs(plan):
+def test_the_chart_head_pins_and_unpins(plan):
     settings, outcome = plan
     calls = []
     pinned = settings.pinned("A: <mine>").pins
@@ -139,14 +140,42 @@ def test_the_chart_head_pins_unpins_and_switches_graphs(plan):
     )
     try:
         (head,) = kinds["ChartHead"]
-        assert head.title == WORDS("chart.title") and head.view == "total"
+        assert "Btn" not in kinds  # the Pin button and the chips' × are drawn by the head
+        assert head.title == WORDS("chart.title") and not head.pins_full
         assert head.pins == [{"name": "A: <mine>", "title": pinned[0].query()}]  # Vue escapes it in the browser
         head.vue_pin()
         head.vue_unpin(0)
         assert calls == ["pin", 0]
-        head.vue_choose("sectors")
-        assert head.view == "sectors" and head.title == WORDS("graph.sectors")
-        head.vue_choose("no such graph")
-        assert head.view == "sectors"
+        (menu,) = kinds["Select"]
+        menu.v_model = "sectors"
+        assert head.title == WORDS("graph.sectors")
     finally:
         rc.close()
+
+
+def test_the_scorecard_tab_is_one_widget_with_its_note_and_every_target(plan):
+    _, outcome = plan
+    kinds, rc = render(scorecard.Scorecard(outcome, WORDS, []))
+    try:
+        assert "Html" not in kinds and len(kinds["StaticHTML"]) == 1
+        widget = kinds["StaticHTML"][0]
+        assert widget.attributes == {"class": "sq-panel sq-scorecard"}
+        html = widget.unsafe_innerHTML
+        assert html.startswith(f'<div class="sq-panel-note">{markup.text(WORDS("score.note"))}</div>')
+        assert html.count('<tr class="sq-target sq-target-') == len(outcome.current.scorecard)
+    finally:
+        rc.close()
+
+
+def test_the_cost_table_has_a_row_per_horizon_with_its_numbers(plan):
+    _, outcome = plan
+    cur, base = outcome.current.trajectory, outcome.baseline.trajectory
+    last = int(cur["year"].max())
+    summaries = [compare(cur, base, end=y) for y in (PEAK_YEAR, last)]
+    html = tabs.fiscal_table_html(summaries, WORDS)
+    for s in summaries:
+        row = html[html.index(f'<tr class="sq-fiscal-{s.end_year}">') :]
+        row = row[: row.index("</tr>")]
+        assert f"<td>{numbers.fmt(s.avoided_mt)}</td>" in row
+        assert f"<td>{markup.text(numbers.money_text(s.fiscal_cost, WORDS))}</td>" in row
+    assert html.endswith(f'<div class="sq-panel-note">{markup.text(WORDS("fiscal.units"))}</div>')

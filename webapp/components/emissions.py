@@ -35,10 +35,10 @@ PINNED_GRAPHS = ("total", "sectors", "frames")  # the graphs that draw the pinne
 
 
 class ChartHead(NoLayout, ipyvuetify.VuetifyTemplate):
-    """The main chart's head as one widget: its title, the Pin button and a chip per pin, and the menu of graphs.
+    """The main chart's title, the Pin button and a chip per pin, as one widget (the menu of graphs follows it).
 
-    Drawn in the browser from its texts; a click on Pin calls ``pin()``, on a pin's × ``unpin(index)``,
-    a graph chosen in the menu ``choose(graph)``, on the server.
+    Drawn in the browser from its texts; a click on Pin calls ``on_pin()``, on a pin's × ``on_unpin(index)``
+    on the server. Its root has ``display: contents``, so its parts are laid out in the head's row.
     """
 
     title = traitlets.Unicode("").tag(sync=True)
@@ -48,16 +48,12 @@ class ChartHead(NoLayout, ipyvuetify.VuetifyTemplate):
     pins_full = traitlets.Bool(False).tag(sync=True)
     remove_label = traitlets.Unicode("").tag(sync=True)
     pins = traitlets.List().tag(sync=True)  # {"name": shown name, "title": its link's settings}
-    graphs = traitlets.List().tag(sync=True)  # {"title": words, "value": graph}
-    view = traitlets.Unicode("total").tag(sync=True)
-    menu_label = traitlets.Unicode("").tag(sync=True)
     on_pin = traitlets.Callable(allow_none=True, default_value=None)
     on_unpin = traitlets.Callable(allow_none=True, default_value=None)
-    on_graph = traitlets.Callable(allow_none=True, default_value=None)
     template = traitlets.Unicode(
         """
 <template>
-  <div class="sq-panel-head">
+  <div style="display: contents">
     <div class="sq-panel-title">{{ title }}</div>
     <div v-if="pinning" class="sq-pins">
       <v-btn prepend-icon="mdi-pin" variant="outlined" size="small" :disabled="pins_full" class="sq-pin-button"
@@ -69,8 +65,6 @@ class ChartHead(NoLayout, ipyvuetify.VuetifyTemplate):
                :title="remove_label" :aria-label="remove_label" @click="unpin(i)">×</v-btn>
       </div>
     </div>
-    <v-select :items="graphs" :model-value="view" @update:model-value="v => choose(v)" :title="menu_label"
-              :aria-label="menu_label" density="compact" variant="outlined" hide-details class="sq-graph-menu" />
   </div>
 </template>
 """
@@ -83,10 +77,6 @@ class ChartHead(NoLayout, ipyvuetify.VuetifyTemplate):
     def vue_unpin(self, index: int) -> None:
         if self.on_unpin is not None:
             self.on_unpin(int(index))
-
-    def vue_choose(self, graph: str) -> None:
-        if self.on_graph is not None and graph in GRAPHS:
-            self.on_graph(graph)
 
 
 @solara.component
@@ -150,21 +140,28 @@ def EmissionsChart(  # noqa: N802
     pins = pins or []
     with div(f"sq-panel sq-main-chart sq-graph-{view}"):
         pinned = pinning[0] if pinning is not None else ()
-        ChartHead.element(
-            title=words("chart.title") if view == "total" else words(f"graph.{view}"),
-            pinning=pinning is not None,
-            pin_label=words("pin.button"),
-            pin_hint=words("pin.full" if len(pinned) >= MAX_PINS else "pin.hint", n=MAX_PINS),
-            pins_full=len(pinned) >= MAX_PINS,
-            remove_label=words("pin.remove"),
-            pins=pin_chips(pinned),
-            graphs=[{"title": words(f"graph.{g}"), "value": g} for g in GRAPHS],
-            view=view,
-            menu_label=words("graph.label"),
-            on_pin=pinning[1] if pinning is not None else None,
-            on_unpin=pinning[2] if pinning is not None else None,
-            on_graph=set_view,
-        )
+        with div("sq-panel-head"):
+            ChartHead.element(
+                title=words("chart.title") if view == "total" else words(f"graph.{view}"),
+                pinning=pinning is not None,
+                pin_label=words("pin.button"),
+                pin_hint=words("pin.full" if len(pinned) >= MAX_PINS else "pin.hint", n=MAX_PINS),
+                pins_full=len(pinned) >= MAX_PINS,
+                remove_label=words("pin.remove"),
+                pins=pin_chips(pinned),
+                on_pin=pinning[1] if pinning is not None else None,
+                on_unpin=pinning[2] if pinning is not None else None,
+            )
+            rv.Select(
+                items=[{"title": words(f"graph.{g}"), "value": g} for g in GRAPHS],
+                v_model=view,
+                on_v_model=set_view,
+                attributes={"title": words("graph.label"), "aria-label": words("graph.label")},
+                density="compact",
+                variant="outlined",
+                hide_details=True,
+                class_="sq-graph-menu",
+            )
         if pins:
             ComparisonRow(outcome, pins, words)
         options = solara.use_memo(
