@@ -20,6 +20,7 @@ from webapp.components.ensemble import AnswerStatus, MembersView
 from webapp.components.guide import GuidePanel
 from webapp.components.headlines import Headlines
 from webapp.components.html import alert, div
+from webapp.components.markup import element, static_html
 from webapp.components.pins import auto_name, use_pin_answers
 from webapp.components.scorecard import Scorecard
 from webapp.components.tabs import Adoption, Fiscal, Intensity
@@ -37,6 +38,11 @@ def _accept_language() -> str | None:
     headers = solara.lab.headers.value or {}
     values = headers.get("accept-language") or headers.get("Accept-Language") or []
     return values[0] if values else None
+
+
+def progress_line(active: bool) -> solara.Element:
+    """The thin running line under the top bar while the answer shown is of earlier settings (CSS draws it)."""
+    return static_html("sq-progress sq-progress-on" if active else "sq-progress", element("div", "", "sq-progress-bar"))
 
 
 @solara.component
@@ -127,7 +133,7 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
     with div("sq-app" + busy + (" sq-waiting" if waiting else ""), **{"data-lang": settings.lang}):
         address_sync(*address, on_arrive=arrive)
         TopBar(settings, outcome, words, keep_pins, pins=settings.pins)
-        div("sq-progress", [rv.ProgressLinear(indeterminate=True, height=3, color="amber", active=waiting)])
+        progress_line(waiting)
         with div("sq-body"):
             ControlPanel(settings, scenario, words, on_commit, on_reset, on_guide=set_guide)
             with div("sq-guide-host"):  # always there, so opening the guide redraws nothing else

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import ipyvuetify
 import reacton.ipyvuetify as rv
 import solara
 import solara.lab
+import traitlets
 
 from webapp.catalogue import INTENSITY_VIEWS
 from webapp.charts import (
@@ -21,14 +23,60 @@ from webapp.charts import (
 )
 from webapp.components.chart import Chart, ChartGrid
 from webapp.components.html import div
-from webapp.components.pins import ComparisonRow, PinBar
+from webapp.components.markup import NoLayout
+from webapp.components.pins import ComparisonRow, pin_chips
 from webapp.runs import DISTRIBUTION_MEMBERS, HOUSEHOLDS, Distribution, Outcome, distribution
-from webapp.state import Pin
+from webapp.state import MAX_PINS, Pin
 from webapp.text import Words
 
 GRAPHS = ["total", "sectors", "frames", "carrier", "adoption", "fiscal", "intensity", "county", "quintile"]
 DISTRIBUTION_GRAPHS = ("county", "quintile")
 PINNED_GRAPHS = ("total", "sectors", "frames")  # the graphs that draw the pinned scenarios' lines
+
+
+class ChartHead(NoLayout, ipyvuetify.VuetifyTemplate):
+    """The main chart's title, the Pin button and a chip per pin, as one widget (the menu of graphs follows it).
+
+    Drawn in the browser from its texts; a click on Pin calls ``on_pin()``, on a pin's × ``on_unpin(index)``
+    on the server. Its root has ``display: contents``, so its parts are laid out in the head's row.
+    """
+
+    title = traitlets.Unicode("").tag(sync=True)
+    pinning = traitlets.Bool(False).tag(sync=True)  # whether the Pin button and the pins are shown
+    pin_label = traitlets.Unicode("").tag(sync=True)
+    pin_hint = traitlets.Unicode("").tag(sync=True)
+    pins_full = traitlets.Bool(False).tag(sync=True)
+    remove_label = traitlets.Unicode("").tag(sync=True)
+    pins = traitlets.List().tag(sync=True)  # {"name": shown name, "title": its link's settings}
+    on_pin = traitlets.Callable(allow_none=True, default_value=None)
+    on_unpin = traitlets.Callable(allow_none=True, default_value=None)
+    template = traitlets.Unicode(
+        """
+<template>
+  <div style="display: contents">
+    <div class="sq-panel-title">{{ title }}</div>
+    <div v-if="pinning" class="sq-pins">
+      <v-btn prepend-icon="mdi-pin" variant="outlined" size="small" :disabled="pins_full" class="sq-pin-button"
+             :title="pin_hint" :aria-label="pin_hint" @click="pin()">{{ pin_label }}</v-btn>
+      <div v-for="(p, i) in pins" :key="i" :class="'sq-pin sq-pin-' + i" :title="p.title">
+        <span class="sq-pin-dot">●</span>
+        <span class="sq-pin-name">{{ p.name }}</span>
+        <v-btn variant="text" size="small" density="compact" :class="'sq-pin-remove sq-pin-remove-' + i"
+               :title="remove_label" :aria-label="remove_label" @click="unpin(i)">×</v-btn>
+      </div>
+    </div>
+  </div>
+</template>
+"""
+    ).tag(sync=True)
+
+    def vue_pin(self, _data: object = None) -> None:
+        if self.on_pin is not None:
+            self.on_pin()
+
+    def vue_unpin(self, index: int) -> None:
+        if self.on_unpin is not None:
+            self.on_unpin(int(index))
 
 
 @solara.component
@@ -91,10 +139,19 @@ def EmissionsChart(  # noqa: N802
     view, set_view = solara.use_state("total")
     pins = pins or []
     with div(f"sq-panel sq-main-chart sq-graph-{view}"):
+        pinned = pinning[0] if pinning is not None else ()
         with div("sq-panel-head"):
-            div("sq-panel-title", [words("chart.title") if view == "total" else words(f"graph.{view}")])
-            if pinning is not None:
-                PinBar(pinning[0], words, pinning[1], pinning[2])
+            ChartHead.element(
+                title=words("chart.title") if view == "total" else words(f"graph.{view}"),
+                pinning=pinning is not None,
+                pin_label=words("pin.button"),
+                pin_hint=words("pin.full" if len(pinned) >= MAX_PINS else "pin.hint", n=MAX_PINS),
+                pins_full=len(pinned) >= MAX_PINS,
+                remove_label=words("pin.remove"),
+                pins=pin_chips(pinned),
+                on_pin=pinning[1] if pinning is not None else None,
+                on_unpin=pinning[2] if pinning is not None else None,
+            )
             rv.Select(
                 items=[{"title": words(f"graph.{g}"), "value": g} for g in GRAPHS],
                 v_model=view,

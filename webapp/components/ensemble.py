@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-import reacton.ipyvuetify as rv
 import solara
 
 from webapp.charts import members_options
 from webapp.components.chart import Chart
-from webapp.components.html import div, span
+from webapp.components.html import div
+from webapp.components.markup import element, static_html, text
 from webapp.numbers import PERCENT
 from webapp.palette import CURRENT_COLOUR
 from webapp.runs import ESTIMATE, EXACT, Outcome
 from webapp.text import Words
+
+
+def progress_bar(done: int, total: int) -> str:
+    """The exact runs' progress as HTML: a thin bar filled to ``done / total``."""
+    width = f"{PERCENT * done / max(total, 1):.1f}%"
+    fill = element("div", "", "sq-answer-bar-fill", style=f"width: {width}; background: {CURRENT_COLOUR}")
+    return element("div", element("div", fill, "sq-answer-bar"), "sq-answer-progress")
 
 
 @solara.component
@@ -25,25 +32,25 @@ def AnswerStatus(  # noqa: N802
     """Estimate (with the exact runs' progress: done, total) or exact, what the runs include, why exact only.
 
     ``waiting``: the answer shown is of earlier settings, the exact runs of the new ones under way.
+    It only shows text, so it is one widget (two with the reason for exact runs only), sent again as a whole
+    when the answer or the progress changes.
     """
     kind = "earlier" if waiting else outcome.kind
-    with div(f"sq-answer sq-answer-{kind}"):
-        span(f"sq-answer-kind sq-kind-{kind}", words(f"answer.{kind}"))
-        if kind == ESTIMATE:
-            span("sq-answer-note", words("answer.estimate_note"))
-        elif kind == EXACT and (outcome.stored or not progress):
-            span("sq-answer-note", words("answer.exact_note" if not outcome.stored else "answer.stored_note"))
-        if progress is not None:
-            done, total = progress
-            with div("sq-answer-progress"):
-                rv.ProgressLinear(
-                    model_value=PERCENT * done / max(total, 1), color=CURRENT_COLOUR, height=4, rounded=True
-                )
-            span("sq-progress-text", words("answer.progress", done=done, total=total))
-        span("sq-answer-members", words("answer.members", n=len(outcome.current.values)))
+    parts = [element("span", text(words(f"answer.{kind}")), f"sq-answer-kind sq-kind-{kind}")]
+    if kind == ESTIMATE:
+        parts.append(element("span", text(words("answer.estimate_note")), "sq-answer-note"))
+    elif kind == EXACT and (outcome.stored or not progress):
+        note = words("answer.exact_note" if not outcome.stored else "answer.stored_note")
+        parts.append(element("span", text(note), "sq-answer-note"))
+    if progress is not None:
+        done, total = progress
+        parts.append(progress_bar(done, total))
+        parts.append(element("span", text(words("answer.progress", done=done, total=total)), "sq-progress-text"))
+    parts.append(element("span", text(words("answer.members", n=len(outcome.current.values))), "sq-answer-members"))
+    static_html(f"sq-answer sq-answer-{kind}", "".join(parts))
     if why_exact_only is not None:
         key, values = why_exact_only
-        div("sq-exact-only", [words("answer.exact_only", why=words(key, **values))])
+        static_html("sq-exact-only", text(words("answer.exact_only", why=words(key, **values))))
 
 
 @solara.component

@@ -7,22 +7,24 @@ import solara
 from abm.comparison import compare
 from webapp.catalogue import PEAK_YEAR
 from webapp.charts import year_span
-from webapp.components.html import div, span
+from webapp.components.markup import element, static_html, text
 from webapp.numbers import PERCENT, fmt, money
 from webapp.runs import Answer, Outcome
 from webapp.text import Words
 
 
-@solara.component
-def HeadlineCard(testid: str, title: str, value: str, unit: str, note: str, tone: str = "") -> None:  # noqa: N802
-    """A headline number: title, value with its unit, and a note (usually the baseline's value)."""
-    with div(f"sq-card sq-card-{testid} {tone}"):
-        div("sq-card-title", [title])
-        with div("sq-card-line"):
-            span("sq-card-value", value)
-            if unit:
-                span("sq-card-unit", unit)
-        div("sq-card-note", [note])
+def headline_card(testid: str, title: str, value: str, unit: str, note: str, tone: str = "") -> str:
+    """A headline number as HTML: title, value with its unit, and a note (usually the baseline's value)."""
+    line = element("span", text(value), "sq-card-value")
+    if unit:
+        line += element("span", text(unit), "sq-card-unit")
+    return element(
+        "div",
+        element("div", text(title), "sq-card-title")
+        + element("div", line, "sq-card-line")
+        + element("div", text(note), "sq-card-note"),
+        f"sq-card sq-card-{testid} {tone}".strip(),
+    )
 
 
 def peak_text(answer: Answer, words: Words) -> str:
@@ -45,6 +47,8 @@ def Headlines(outcome: Outcome, words: Words) -> None:  # noqa: N802
     """P(peak by 2030), peak year and level, CO2 in 2030, targets met and the incentives' cost, against the baseline.
 
     Every number is of the app's members: the mean, with the 5-95 % range where it says so.
+    The cards only show text, so they are one widget (:mod:`webapp.components.markup`): one message
+    when the page opens and one for each new answer.
     """
     cur, base = outcome.current, outcome.baseline
     probability, base_probability = cur.peak_probability.value, base.peak_probability.value
@@ -59,16 +63,16 @@ def Headlines(outcome: Outcome, words: Words) -> None:  # noqa: N802
         else words("card.nothing_avoided")
     )
     mt = words("unit.Mt")
-    with div("sq-cards"):
-        HeadlineCard(
+    cards = [
+        headline_card(
             "probability",
             words("card.probability", year=PEAK_YEAR),
             f"{probability * PERCENT:.0f}",
             "%",
             words("card.probability_note", n=len(cur.values), value=f"{base_probability * PERCENT:.0f} %"),
             "sq-good" if probability >= 0.5 else "sq-bad",
-        )
-        HeadlineCard(
+        ),
+        headline_card(
             "peak-year",
             words("card.peak_year"),
             peak_text(cur, words),
@@ -77,15 +81,15 @@ def Headlines(outcome: Outcome, words: Words) -> None:  # noqa: N802
             + " · "
             + words("card.baseline", value=peak_text(base, words)),
             "sq-good" if peaked else "sq-bad",
-        )
-        HeadlineCard(
+        ),
+        headline_card(
             "peak-level",
             words("card.peak_level"),
             fmt(cur.peak_mt),
             mt,
             words("card.baseline", value=f"{fmt(base.peak_mt)} {mt}"),
-        )
-        HeadlineCard(
+        ),
+        headline_card(
             "co2-target-year",
             words("card.co2_in", year=PEAK_YEAR),
             fmt(co2_now),
@@ -93,17 +97,19 @@ def Headlines(outcome: Outcome, words: Words) -> None:  # noqa: N802
             words("card.range", low=fmt(co2_low), high=fmt(co2_high))
             + " · "
             + words("card.vs_baseline", value=f"{co2_now - co2_base:+.1f} {mt}"),
-        )
-        HeadlineCard(
+        ),
+        headline_card(
             "targets-met",
             words("card.targets"),
             f"{int(cur.scorecard['met'].sum())} / {len(cur.scorecard)}",
             "",
             words("card.baseline", value=f"{int(base.scorecard['met'].sum())} / {len(base.scorecard)}"),
-        )
-        HeadlineCard(
+        ),
+        headline_card(
             "fiscal",
             words("card.cost", year=PEAK_YEAR),
             *money(summary.fiscal_cost, words),
             per_tonne,
-        )
+        ),
+    ]
+    static_html("sq-cards", "".join(cards))

@@ -2,7 +2,8 @@
 
 A part that only shows text (a table, a label with its scale) costs one widget this way
 instead of one per element; every widget is made, sent and mounted one by one when a
-page opens, so fewer widgets open the page sooner.
+page opens, so fewer widgets open the page sooner. When what it shows changes, the
+whole part is sent again as one message.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 from html import escape
 
 import solara
+import solara.widgets
+from ipywidgets import DOMWidget, Layout, widget_serialization
+from ipywidgets.widgets.trait_types import InstanceDict
 
 
 def element(tag: str, content: str = "", cls: str = "", **attributes: str) -> str:
@@ -25,6 +29,19 @@ def text(value: object) -> str:
     return escape(str(value), quote=False)
 
 
+class NoLayout(DOMWidget):
+    """Mixin for template widgets that are laid out by CSS only: no ipywidgets ``Layout`` widget of their own.
+
+    A template widget otherwise makes (and sends) a second widget, its layout, that nothing reads.
+    """
+
+    layout = InstanceDict(Layout, allow_none=True).tag(sync=True, **widget_serialization)
+
+
+class StaticHTML(NoLayout, solara.widgets.HTML):
+    """Solara's raw-HTML widget without a layout widget."""
+
+
 def static_html(cls: str, html: str, tag: str = "div") -> solara.Element:
     """One widget showing ``html`` (built with :func:`element` and :func:`text`) inside a ``<tag class=cls>``."""
-    return solara.HTML(tag=tag, unsafe_innerHTML=html, classes=[cls] if cls else [])
+    return StaticHTML.element(tag=tag, unsafe_innerHTML=html, attributes={"class": cls} if cls else {})

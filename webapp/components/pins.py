@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import reacton.ipyvuetify as rv
 import solara
 import solara.lab
 
 from abm.comparison import compare
 from webapp.catalogue import PEAK_YEAR
 from webapp.components.headlines import peak_text
-from webapp.components.html import div, span
 from webapp.components.markup import element, static_html, text
 from webapp.numbers import PERCENT, fmt, money_text
 from webapp.palette import CURRENT_COLOUR, PIN_COLOURS
 from webapp.runs import Outcome, answers, estimate
-from webapp.state import MAX_PINS, Settings, number_text, pin_letter
+from webapp.state import MAX_PINS, Pin, Settings, number_text, pin_letter
 from webapp.text import Words
 
 
@@ -62,41 +58,12 @@ def use_pin_answers(settings: Settings) -> list[tuple[str, str, Outcome]]:
     ]
 
 
-@solara.component
-def PinChip(index: int, name: str, title: str, words: Words, on_unpin: Callable[[int], None]) -> None:  # noqa: N802
-    """One pinned scenario: its colour, its name, and × to remove it."""
-    with div(f"sq-pin sq-pin-{index}", title=title):  # colours: .sq-pin-N in style.css (PIN_COLOURS)
-        span("sq-pin-dot", "●")
-        span("sq-pin-name", name)
-        remove = rv.Btn(
-            children=["×"],
-            variant="text",
-            size="small",
-            density="compact",
-            class_=f"sq-pin-remove sq-pin-remove-{index}",
-            attributes={"title": words("pin.remove"), "aria-label": words("pin.remove")},
-        )
-        rv.use_event(remove, "click", lambda *_: on_unpin(index))
+def pin_chips(pins: tuple[Pin, ...]) -> list[dict[str, str]]:
+    """What the chart's head shows of each pin (``Settings.pins``): its name, and its settings as the chip's title.
 
-
-@solara.component
-def PinBar(pins: tuple, words: Words, on_pin: Callable[[], None], on_unpin: Callable[[int], None]) -> None:  # noqa: N802
-    """The Pin button and a chip per pinned scenario (``Settings.pins``)."""
-    full = len(pins) >= MAX_PINS
-    hint = words("pin.full" if full else "pin.hint", n=MAX_PINS)
-    with div("sq-pins"):
-        button = rv.Btn(
-            children=[words("pin.button")],
-            prepend_icon="mdi-pin",
-            variant="outlined",
-            size="small",
-            disabled=full,
-            class_="sq-pin-button",
-            attributes={"title": hint, "aria-label": hint},
-        )
-        rv.use_event(button, "click", lambda *_: on_pin())
-        for i, pin in enumerate(pins):
-            PinChip(i, pin.name, pin.query(), words, on_unpin)
+    The chip's colour is its place (``.sq-pin-N`` in style.css, the colours of ``PIN_COLOURS``).
+    """
+    return [{"name": pin.name, "title": pin.query()} for pin in pins]
 
 
 def _row(name: str, colour: str, outcome: Outcome, words: Words) -> str:

@@ -7,7 +7,6 @@ import solara
 
 from abm.scorecard import load_targets
 from webapp.catalogue import COMPARISON_SYMBOLS
-from webapp.components.html import div
 from webapp.components.markup import element, static_html, text
 from webapp.numbers import fmt
 from webapp.runs import Outcome
@@ -50,7 +49,7 @@ def Scorecard(outcome: Outcome, words: Words, pins: list | None = None) -> None:
 
     Each pinned scenario (name, colour, answer) adds a column: its modelled value and met or missed.
 
-    The table only shows text, so it is one widget (:mod:`webapp.components.markup`), laid out as Vuetify's table.
+    The tab only shows text, so it is one widget, its note and table together (:mod:`webapp.components.markup`), laid out as Vuetify's table.
     """
     cur = outcome.current.scorecard
     base = outcome.baseline.scorecard.set_index("target_id")
@@ -92,6 +91,8 @@ def Scorecard(outcome: Outcome, words: Words, pins: list | None = None) -> None:
     )
     thead = element("thead", element("tr", heads))
     table = element("table", thead + element("tbody", "".join(rows)))
-    with div("sq-panel sq-scorecard"):
-        div("sq-panel-note", [words("score.note")])
-        static_html("v-table v-theme--light v-table--density-compact", element("div", table, "v-table__wrapper"))
+    note = element("div", text(words("score.note")), "sq-panel-note")
+    wrapped = element(
+        "div", element("div", table, "v-table__wrapper"), "v-table v-theme--light v-table--density-compact"
+    )
+    static_html("sq-panel sq-scorecard", note + wrapped)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import reacton.ipyvuetify as rv
 import solara
 
 from abm.comparison import compare
@@ -10,6 +9,7 @@ from webapp.catalogue import INTENSITY_VIEWS, PEAK_YEAR
 from webapp.charts import adoption_options, fiscal_option, intensity_option
 from webapp.components.chart import Chart, ChartGrid
 from webapp.components.html import div
+from webapp.components.markup import element, static_html, text
 from webapp.numbers import fmt, money_text
 from webapp.runs import Outcome
 from webapp.text import Words
@@ -23,9 +23,32 @@ def Adoption(outcome: Outcome, words: Words) -> None:  # noqa: N802
         ChartGrid(options, words, "adoption", height=380)
 
 
+def fiscal_table_html(summaries: list, words: Words) -> str:
+    """The cost table (cost, CO2 avoided, yuan per tonne to each horizon) and its units, as HTML laid out as Vuetify's table."""
+    head = [words("fiscal.horizon"), words("fiscal.cost"), words("fiscal.avoided"), words("fiscal.per_tonne")]
+    rows = ""
+    for s in summaries:
+        cells = [
+            words("fiscal.to_year", year=s.end_year),
+            money_text(s.fiscal_cost, words),
+            f"{fmt(s.avoided_mt)}",
+            fmt(s.yuan_per_tonne, 0) if s.yuan_per_tonne is not None else words("card.nothing_avoided"),
+        ]
+        rows += element("tr", "".join(element("td", text(c)) for c in cells), f"sq-fiscal-{s.end_year}")
+    thead = element("thead", element("tr", "".join(element("th", text(h)) for h in head)))
+    table = element("table", thead + element("tbody", rows))
+    wrapped = element(
+        "div", element("div", table, "v-table__wrapper"), "v-table v-theme--light v-table--density-compact"
+    )
+    return wrapped + element("div", text(words("fiscal.units")), "sq-panel-note")
+
+
 @solara.component
 def Fiscal(outcome: Outcome, words: Words) -> None:  # noqa: N802
-    """Cost of the incentives by year and instrument, and cost per tonne of CO2 avoided against the baseline."""
+    """Cost of the incentives by year and instrument, and cost per tonne of CO2 avoided against the baseline.
+
+    The table only shows text: one widget (:mod:`webapp.components.markup`).
+    """
     option = solara.use_memo(lambda: fiscal_option(outcome, words), [outcome, words.lang])
     last_year = int(outcome.current.trajectory["year"].max())
     summaries = [
@@ -37,39 +60,7 @@ def Fiscal(outcome: Outcome, words: Words) -> None:  # noqa: N802
             with div("sq-subchart"):
                 div("sq-subchart-title", [words("fiscal.title")])
                 Chart(option, "fiscal-chart", height=380)
-            with div("sq-fiscal-table"):
-                head = [
-                    words("fiscal.horizon"),
-                    words("fiscal.cost"),
-                    words("fiscal.avoided"),
-                    words("fiscal.per_tonne"),
-                ]
-                body = []
-                for s in summaries:
-                    cells = [
-                        words("fiscal.to_year", year=s.end_year),
-                        money_text(s.fiscal_cost, words),
-                        f"{fmt(s.avoided_mt)}",
-                        fmt(s.yuan_per_tonne, 0) if s.yuan_per_tonne is not None else words("card.nothing_avoided"),
-                    ]
-                    body.append(
-                        rv.Html(
-                            tag="tr",
-                            class_=f"sq-fiscal-{s.end_year}",
-                            children=[rv.Html(tag="td", children=[c]) for c in cells],
-                        )
-                    )
-                rv.Table(
-                    density="compact",
-                    children=[
-                        rv.Html(
-                            tag="thead",
-                            children=[rv.Html(tag="tr", children=[rv.Html(tag="th", children=[h]) for h in head])],
-                        ),
-                        rv.Html(tag="tbody", children=body),
-                    ],
-                )
-                div("sq-panel-note", [words("fiscal.units")])
+            static_html("sq-fiscal-table", fiscal_table_html(summaries, words))
 
 
 @solara.component

@@ -5,15 +5,78 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-import reacton.ipyvuetify as rv
+import ipyvuetify
 import solara
+import traitlets
 
 from webapp.catalogue import PRESETS
 from webapp.components.buttons import Download, ShareLink
-from webapp.components.html import div, span
+from webapp.components.html import div
+from webapp.components.markup import NoLayout, element, static_html, text
 from webapp.runs import SEED, Outcome
 from webapp.state import Settings, download_scenario
 from webapp.text import LANGUAGES, Words, text_table
+
+
+class PresetButtons(NoLayout, ipyvuetify.VuetifyTemplate):
+    """The presets' label and a button for each, the active one marked: one widget for all of them.
+
+    A click calls ``choose(name)`` on the server.
+    """
+
+    label = traitlets.Unicode("").tag(sync=True)
+    items = traitlets.List().tag(sync=True)  # {"name": preset, "label": its words}
+    active = traitlets.Unicode("").tag(sync=True)
+    choose = traitlets.Callable(allow_none=True, default_value=None)
+    template = traitlets.Unicode(
+        """
+<template>
+  <div class="sq-presets">
+    <span class="sq-label">{{ label }}</span>
+    <div class="sq-preset-buttons">
+      <v-btn v-for="p in items" :key="p.name" :variant="p.name === active ? 'elevated' : 'text'"
+             :class="['sq-preset', 'sq-preset-' + p.name, p.name === active ? 'sq-preset-active' : '']"
+             @click="pick(p.name)">{{ p.label }}</v-btn>
+    </div>
+  </div>
+</template>
+"""
+    ).tag(sync=True)
+
+    def vue_pick(self, name: str) -> None:
+        if self.choose is not None:
+            self.choose(name)
+
+
+class LanguageToggle(NoLayout, ipyvuetify.VuetifyTemplate):
+    """A button for each language, the page's one pressed: one widget. A click calls ``choose(index)``."""
+
+    items = traitlets.List().tag(sync=True)  # {"code": language, "name": its own name}
+    index = traitlets.Int(0).tag(sync=True)
+    choose = traitlets.Callable(allow_none=True, default_value=None)
+    template = traitlets.Unicode(
+        """
+<template>
+  <v-btn-toggle :model-value="index" mandatory density="compact" class="sq-lang"
+                @update:model-value="i => { if (i !== index && i !== undefined) pick(i); }">
+    <v-btn v-for="(l, i) in items" :key="l.code" :value="i" size="small" :class="'sq-lang-' + l.code">
+      {{ l.name }}
+    </v-btn>
+  </v-btn-toggle>
+</template>
+"""
+    ).tag(sync=True)
+
+    def vue_pick(self, index: int) -> None:
+        if self.choose is not None:
+            self.choose(int(index))
+
+
+def brand_html(words: Words) -> str:
+    """The app's title and subtitle as HTML."""
+    return element("div", text(words("app.title")), "sq-title") + element(
+        "div", text(words("app.subtitle")), "sq-subtitle"
+    )
 
 
 @solara.component
@@ -24,7 +87,11 @@ def TopBar(  # noqa: N802
     navigate: Callable[[Settings], None],
     pins: tuple = (),  # settings.pins: settings compare equal whatever their pins, so they come as a prop too
 ) -> None:
-    """Title, presets, language, share and downloads."""
+    """Title, presets, language, share and downloads.
+
+    The title is one static widget, the presets one widget and the languages another
+    (templates drawn in the browser), so the bar costs a handful of widgets, not one per button.
+    """
 
     def csv_text() -> str:
         assert outcome is not None
@@ -37,20 +104,13 @@ def TopBar(  # noqa: N802
     toml_data = solara.use_memo(lambda: toml_text, [settings])
     name = download_scenario(settings).name
     with div("sq-topbar"):
-        with div("sq-brand"):
-            div("sq-title", [words("app.title")])
-            div("sq-subtitle", [words("app.subtitle")])
-        with div("sq-presets"):
-            span("sq-label", words("preset.label"))
-            with div("sq-preset-buttons"):
-                for p in PRESETS:
-                    active = p == settings.preset
-                    solara.Button(
-                        words(f"preset.{p}"),
-                        on_click=lambda p=p: navigate(settings.with_preset(p)),
-                        text=not active,
-                        classes=["sq-preset", f"sq-preset-{p}", "sq-preset-active" if active else ""],
-                    )
+        static_html("sq-brand", brand_html(words))
+        PresetButtons.element(
+            label=words("preset.label"),
+            items=[{"name": p, "label": words(f"preset.{p}")} for p in PRESETS],
+            active=settings.preset,
+            choose=lambda p: navigate(settings.with_preset(p)),
+        )
         with div("sq-actions"):
             ShareLink.element(
                 label=words("share.button"),
@@ -75,12 +135,8 @@ def TopBar(  # noqa: N802
                 source=toml_data,
                 button_class="sq-download-toml",
             )
-            with rv.BtnToggle(
-                v_model=LANGUAGES.index(settings.lang),
-                on_v_model=lambda i: navigate(dataclasses.replace(settings, lang=LANGUAGES[i])),
-                mandatory=True,
-                density="compact",
-                class_="sq-lang",
-            ):
-                for lang in LANGUAGES:
-                    rv.Btn(children=[text_table()[lang]["lang.name"]], size="small", class_=f"sq-lang-{lang}")
+            LanguageToggle.element(
+                items=[{"code": lang, "name": text_table()[lang]["lang.name"]} for lang in LANGUAGES],
+                index=LANGUAGES.index(settings.lang),
+                choose=lambda i: navigate(dataclasses.replace(settings, lang=LANGUAGES[i])),
+            )
