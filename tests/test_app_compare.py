@@ -200,7 +200,12 @@ def test_graph_menu_switches_to_energy_by_carrier_and_distribution(server, sessi
         timeout=WAIT_MS,
     )
     _choose_graph(s, "By income quintile")
-    assert "exact runs" in s.text(".sq-main-chart")
+    # the graphs wait for the members' exact runs, and say so (unless these were already done)
+    s.page.wait_for_function(
+        "() => (document.querySelector('.sq-main-chart')?.innerText ?? '').includes('exact runs')"
+        " || document.querySelector('[data-testid=\"graph-quintile-energy_spending_share\"]') !== null",
+        timeout=WAIT_MS,
+    )
     chart = s.page.locator('[data-testid="graph-quintile-energy_spending_share"]')
     chart.wait_for(timeout=240_000)  # the members' exact runs with the distribution table
     assert "Poorest fifth" in (chart.get_attribute("data-series") or "")

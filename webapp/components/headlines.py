@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import solara
 
-from abm.comparison import compare
 from webapp.catalogue import PEAK_YEAR
 from webapp.charts import year_span
 from webapp.components.markup import element, static_html, text
@@ -56,7 +55,7 @@ def Headlines(outcome: Outcome, words: Words) -> None:  # noqa: N802
     at = cur.years.index(PEAK_YEAR)
     co2_now, co2_low, co2_high = (float(b.iloc[at]) for b in cur.band(cur.headline))
     co2_base = float(base.band(base.headline)[0].iloc[at])
-    summary = compare(cur.trajectory, base.trajectory, end=PEAK_YEAR)
+    summary = outcome.compared(PEAK_YEAR)
     per_tonne = (
         words("card.per_tonne", value=fmt(summary.yuan_per_tonne, 0))
         if summary.yuan_per_tonne is not None

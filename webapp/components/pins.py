@@ -5,7 +5,6 @@ from __future__ import annotations
 import solara
 import solara.lab
 
-from abm.comparison import compare
 from webapp.catalogue import PEAK_YEAR
 from webapp.components.headlines import peak_text
 from webapp.components.markup import element, static_html, text
@@ -67,10 +66,10 @@ def pin_chips(pins: tuple[Pin, ...]) -> list[dict[str, str]]:
 
 
 def _row(name: str, colour: str, outcome: Outcome, words: Words) -> str:
-    cur, base = outcome.current, outcome.baseline
+    cur = outcome.current
     at = cur.years.index(PEAK_YEAR)
     co2 = float(cur.band(cur.headline)[0].iloc[at])
-    summary = compare(cur.trajectory, base.trajectory, end=PEAK_YEAR)
+    summary = outcome.compared(PEAK_YEAR)
     cells = [
         element("td", element("span", "●", style=f"color: {colour}") + " " + text(name), "sq-compare-name"),
         element("td", text(peak_text(cur, words))),

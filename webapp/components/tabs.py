@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import solara
 
-from abm.comparison import compare
 from webapp.catalogue import INTENSITY_VIEWS, PEAK_YEAR
 from webapp.charts import adoption_options, fiscal_option, intensity_option
 from webapp.components.chart import Chart, ChartGrid
@@ -50,10 +49,7 @@ def Fiscal(outcome: Outcome, words: Words) -> None:  # noqa: N802
     The table only shows text: one widget (:mod:`webapp.components.markup`).
     """
     option = solara.use_memo(lambda: fiscal_option(outcome, words), [outcome, words.lang])
-    last_year = int(outcome.current.trajectory["year"].max())
-    summaries = [
-        compare(outcome.current.trajectory, outcome.baseline.trajectory, end=y) for y in (PEAK_YEAR, last_year)
-    ]
+    summaries = [outcome.compared(y) for y in (PEAK_YEAR, outcome.current.years[-1])]
     with div("sq-panel sq-fiscal"):
         div("sq-panel-note", [words("fiscal.note")])
         with div("sq-fiscal-grid"):
