@@ -10,6 +10,7 @@ the browser reports a value set, the guide asked for, and a reset.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import ipyvuetify
 import solara
@@ -100,8 +101,13 @@ def describe_control(p: Parameter, plan_value: float, words: Words) -> dict[str,
     return control
 
 
-def describe_panel(words: Words) -> tuple[dict[str, dict[str, object]], list[dict[str, object]], dict[str, str]]:
-    """The panel's controls (by name), its sections with their groups, and its fixed texts, in ``words``' language."""
+@lru_cache(maxsize=len(LANGUAGES))
+def describe_panel(lang: str) -> tuple[dict[str, dict[str, object]], list[dict[str, object]], dict[str, str]]:
+    """The panel's controls (by name), its sections with their groups, and its fixed texts, in ``lang``.
+
+    Made once per language and shared by every page (not to be changed: they are sent as they are).
+    """
+    words = Words(lang)
     plan_values = preset_scenario(PLAN).values
     controls = {p.name: describe_control(p, plan_values[p.name], words) for p in CONTROLS}
     sections = [
@@ -188,7 +194,7 @@ def ControlPanel(  # noqa: N802
     Typing in the search box shows only the matching controls, their groups open; clearing it
     restores the panels as they were. A group's controls are drawn when it is first opened.
     """
-    controls, sections, texts = solara.use_memo(lambda: describe_panel(words), [words.lang])
+    controls, sections, texts = describe_panel(words.lang)
     preset_values = preset_scenario(settings.preset).values
     changed = words("controls.changed", n=len(settings.overrides)) if settings.overrides else ""
     LeverPanel.element(
