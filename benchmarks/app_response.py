@@ -14,7 +14,9 @@ page's own clock, when the main chart first shows an answer for the settings ask
    usable page (chart with an answer) and to the exact answer;
 3. opens ``--crowd`` browser sessions (default 20): half open a different link (random
    settings) at the same moment, the other half (already on the plan) move a slider at the
-   same moment; time until each shows its answer and its exact answer;
+   same moment; time until each shows its answer and its exact answer, and the CPU seconds the
+   server's process spent until then (the browsers share this machine's cores with the server,
+   as a room's laptops would not: the server's CPU per session says what it costs);
 4. times, in this process, one model run of each slider setting (the baseline: how long the
    model alone takes).
 
@@ -43,6 +45,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from app_browser import EXACT_MS, THUMB, Session, app_server, find_chromium, launch, missing_chromium
+from app_pageload import server_cpu_seconds
 
 from abm.parameters import registry
 from abm.run import run
@@ -176,8 +179,9 @@ def load_seconds(browser, url: str, settings: state.Settings) -> tuple[float, fl
         context.close()
 
 
-def crowd_seconds(browser, url: str, n: int) -> tuple[list, list]:
-    """``n`` sessions at the same moment: half open a random link, half move a slider; (answer, exact) each."""
+def crowd_seconds(browser, url: str, n: int) -> tuple[list, list, dict[str, float]]:
+    """``n`` sessions at the same moment: half open a random link, half move a slider; (answer, exact) each,
+    and the server process's CPU seconds until every session showed its answer and its exact answer."""
     links = random_settings(n - n // 2)
     movers = []
     plan = state.Settings(catalogue.PLAN, (), "en")
@@ -203,6 +207,7 @@ def crowd_seconds(browser, url: str, n: int) -> tuple[list, list]:
         moved = [
             (session, plan.with_value(p.name, p.high), p.name) for session, p in zip(movers, sliders, strict=False)
         ]
+        cpu_start = server_cpu_seconds(url)
         for session, settings in openers:  # all at once: navigations started, not waited for
             session.page.goto(f"{url}/?{settings.query()}", wait_until="commit")
         for session, settings, name in moved:  # each to the top of a different slider (one value sent)
@@ -210,12 +215,29 @@ def crowd_seconds(browser, url: str, n: int) -> tuple[list, list]:
             watch(session, settings, session.digest())
             session.page.keyboard.press("End")
         deadline = time.monotonic() + EXACT_MS / 1000 * 2  # 20 sessions' exact runs queue behind each other
+        answered = [_answered(s, deadline) for s in [*(s for s, _ in openers), *(s for s, _, _ in moved)]]
+        cpu = {"answers": _cpu_since(url, cpu_start)} if all(answered) else {}
         opened = [timings(s, deadline) for s, _ in openers]
         slid = [timings(s, deadline) for s, _, _ in moved]
-        return opened, slid
+        cpu["exact"] = _cpu_since(url, cpu_start)
+        return opened, slid, cpu
     finally:
         for context in contexts:
             context.close()
+
+
+def _answered(session: Session, deadline: float) -> bool:
+    """Wait (until ``deadline``, a ``time.monotonic()`` time) for the session's answer; whether it came."""
+    while time.monotonic() < deadline:
+        if session.page.evaluate("() => window.__sq.answer") is not None:
+            return True
+        session.page.wait_for_timeout(100)
+    return False
+
+
+def _cpu_since(url: str, start: float | None) -> float:
+    now = server_cpu_seconds(url)
+    return float("nan") if now is None or start is None else now - start
 
 
 def model_run_seconds(path: list[tuple[str, state.Settings]]) -> list[float]:
@@ -258,7 +280,7 @@ def main() -> None:
         try:
             loads = [load_seconds(browser, url, start) for _ in range(args.loads)]
             slider = slider_seconds(browser, url, start, path)
-            opened, slid = crowd_seconds(browser, url, args.crowd)
+            opened, slid, crowd_cpu = crowd_seconds(browser, url, args.crowd)
         finally:
             browser.close()
     model = model_run_seconds(path)
@@ -293,6 +315,11 @@ def main() -> None:
         pairs += [f"{key}_median_s={median:.3f}", f"{key}_p95_s={p95:.3f}", f"{key}_ratio={median / baseline:.2f}"]
         if key.startswith("crowd"):
             pairs.append(f"{key}_max_s={most:.3f}")
+    for phase, label in (("answers", "until every answer"), ("exact", "until every exact answer")):
+        if phase in crowd_cpu:
+            cpu = crowd_cpu[phase]
+            print(f"server CPU, {args.crowd} at once, {label}: {cpu:.2f} s ({cpu / args.crowd:.3f} s a session)")
+            pairs.append(f"crowd_server_cpu_{phase}_s={cpu:.2f}")
     print(" ".join([*pairs, f"model_run_median_s={baseline:.3f}", f"load_1min={load[0]:.2f}"]))
 
 
