@@ -40,22 +40,67 @@ MARKS = {  # what each mark waits for, in the order the page shows them
 }
 
 
+def _server_pid(url: str) -> int | None:
+    """The app server's process id, found by the ``--port`` on its command line."""
+    port = url.rsplit(":", 1)[-1]
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+            if b"--port" in argv and argv[argv.index(b"--port") + 1].decode() == port:
+                return int(proc.name)
+        except (OSError, IndexError, ValueError):
+            continue
+    return None
+
+
+def _cpu_of(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until_runs_done(url: str, timeout: float = 300.0) -> float:
+    """Wait until the server's run pool is idle (its workers used under 0.05 s of CPU in a second); seconds waited.
+
+    A fresh server runs the presets' members in the background (``webapp.runs.warm_up``); a page
+    timed while they run competes with them for the cores.
+    """
+    start = time.monotonic()
+    server = _server_pid(url)
+    if server is None:
+        return 0.0
+
+    def workers_cpu() -> float:
+        total = 0.0
+        for proc in Path("/proc").glob("[0-9]*"):
+            try:
+                ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                if ppid == server:
+                    total += _cpu_of(int(proc.name))
+            except (OSError, ValueError, IndexError):
+                continue
+        return total
+
+    before = workers_cpu()
+    while time.monotonic() - start < timeout:
+        time.sleep(1.0)
+        now = workers_cpu()
+        if now - before < 0.05:
+            break
+        before = now
+    return time.monotonic() - start
+
+
 def server_cpu_seconds(url: str) -> float | None:
     """CPU seconds (user + system) the app server's process has used so far; None where /proc is missing.
 
     The server is found by the ``--port`` on its command line; the pool's worker processes (the
     exact runs) are not counted: this is what pages cost the one process that draws them.
     """
-    port = url.rsplit(":", 1)[-1]
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            argv = (proc / "cmdline").read_bytes().split(b"\0")
-            if b"--port" in argv and argv[argv.index(b"--port") + 1].decode() == port:
-                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, IndexError, ValueError):
-            continue
-    return None
+    pid = _server_pid(url)
+    try:
+        return None if pid is None else _cpu_of(pid)
+    except OSError:
+        return None
 
 
 def one_load(browser, url: str) -> dict[str, float]:
@@ -98,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder, app_server(Path(folder)) as url, sync_playwright() as pw:
         browser = launch(pw, executable)
         one_load(browser, url)  # warms the server: imports, the presets' runs
+        waited = wait_until_runs_done(url)
+        print(f"the server's presets' runs done after {waited:.0f} s more", flush=True)
         for i in range(args.loads):
             marks = one_load(browser, url)
             loads.append(marks)
