@@ -11,6 +11,7 @@ load average, and last ``name=value`` pairs of the medians:
 
     python benchmarks/app_pageload.py              # 5 loads
     python benchmarks/app_pageload.py --loads 10
+    python benchmarks/app_pageload.py --browser-profile   # and where the browser's time goes
 
 With ``SUQIAN_APP_PROFILE=FOLDER`` set, the server also writes a cProfile of each page's first
 render and the number of widgets it made into FOLDER (see ``webapp/serving.py``); profiling
@@ -25,6 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
@@ -32,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from app_browser import CHART, VIEWPORT, WAIT_MS, app_server, find_chromium, launch, missing_chromium
 
 SETTLE_MS = 1000
+PROFILE_INTERVAL_US = 500  # the browser's JavaScript profile: one sample every 0.5 ms
 MARKS = {  # what each mark waits for, in the order the page shows them
     "app": ".sq-app",
     "controls": ".sq-control",
@@ -103,11 +106,38 @@ def server_cpu_seconds(url: str) -> float | None:
         return None
 
 
-def one_load(browser, url: str) -> dict[str, float]:
-    """Seconds from navigation to each mark of one fresh page, and the server's CPU seconds for it."""
+def _script_of(call_frame: dict) -> str:
+    """What a JavaScript profile sample ran: the script's file name, or the engine's own work."""
+    url = call_frame.get("url", "")
+    if url.startswith("blob:"):
+        return "the app's compiled templates (blob:)"
+    return url.rsplit("/", 1)[-1].split("?")[0] or call_frame.get("functionName") or "(native)"
+
+
+def browser_seconds(profile: dict) -> Counter:
+    """The browser main thread's seconds by script, from a CDP ``Profiler.stop`` profile."""
+    nodes = {node["id"]: node for node in profile["nodes"]}
+    spent: Counter = Counter()
+    for sample, delta_us in zip(profile["samples"], profile["timeDeltas"], strict=False):
+        spent[_script_of(nodes[sample]["callFrame"])] += delta_us / 1e6
+    return spent
+
+
+def one_load(browser, url: str, spent: Counter | None = None) -> dict[str, float]:
+    """Seconds from navigation to each mark of one fresh page, and the server's CPU seconds for it.
+
+    With ``spent``, the browser's JavaScript profile of the page until its chart is added to it
+    (seconds of the main thread by script, :func:`browser_seconds`).
+    """
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
+        cdp = None
+        if spent is not None:
+            cdp = context.new_cdp_session(page)
+            cdp.send("Profiler.enable")
+            cdp.send("Profiler.setSamplingInterval", {"interval": PROFILE_INTERVAL_US})
+            cdp.send("Profiler.start")
         marks: dict[str, float] = {}
         start = time.perf_counter()
         page.on("websocket", lambda _ws: marks.setdefault("websocket", time.perf_counter() - start))
@@ -120,6 +150,8 @@ def one_load(browser, url: str) -> dict[str, float]:
         for name, selector in MARKS.items():
             page.wait_for_selector(selector, timeout=WAIT_MS * 2)
             marks[name] = time.perf_counter() - start
+        if cdp is not None and spent is not None:
+            spent.update(browser_seconds(cdp.send("Profiler.stop")["profile"]))
         page.wait_for_timeout(SETTLE_MS)  # the page's last messages: its whole cost to the server
         cpu_after = server_cpu_seconds(url)
         if cpu_before is not None and cpu_after is not None:
@@ -132,6 +164,11 @@ def one_load(browser, url: str) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--loads", type=int, default=5, help="measured page loads (default: 5)")
+    parser.add_argument(
+        "--browser-profile",
+        action="store_true",
+        help="also profile each page's JavaScript and print the browser main thread's time by script",
+    )
     args = parser.parse_args(argv)
     executable = find_chromium()
     if executable is None:
@@ -145,8 +182,9 @@ def main(argv: list[str] | None = None) -> int:
         one_load(browser, url)  # warms the server: imports, the presets' runs
         waited = wait_until_runs_done(url)
         print(f"the server's presets' runs done after {waited:.0f} s more", flush=True)
+        spent: Counter | None = Counter() if args.browser_profile else None
         for i in range(args.loads):
-            marks = one_load(browser, url)
+            marks = one_load(browser, url, spent)
             loads.append(marks)
             shown = " ".join(f"{k}={v:.2f}" for k, v in sorted(marks.items(), key=lambda kv: kv[1]))
             print(f"load {i + 1}: {shown}  (load average {os.getloadavg()[0]:.1f})", flush=True)
@@ -155,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         values = [m[name] for m in loads if name in m]
         print(f"  {name:10s} {statistics.median(values):5.2f} s  ({min(values):.2f}-{max(values):.2f})")
+    if spent:
+        print(f"browser main thread until the chart, mean of {len(loads)} loads, by script (profiled: slower):")
+        for script, seconds in spent.most_common(12):
+            print(f"  {seconds / len(loads):6.2f} s  {script}")
     print(" ".join(f"{name}={statistics.median(m[name] for m in loads if name in m):.2f}" for name in names))
     return 0
 
