@@ -31,7 +31,7 @@ from experiments.app_members import APP_MEMBERS, INCLUDES, ROOT_SEED, app_member
 from experiments.emulator import Emulator, EmulatorError, Layout
 from experiments.peak_probability import PeakProbability, probability_of_peak
 from webapp.catalogue import BASELINE, PEAK_YEAR, PLAN, UNCERTAINTIES
-from webapp.ensemble_service import TaskService
+from webapp.ensemble_service import Request, TaskService
 from webapp.state import Settings, preset_scenario
 
 HOUSEHOLDS = DEFAULT_HOUSEHOLDS
@@ -396,6 +396,21 @@ SETTLE_SECONDS = (
 )
 
 
+def _progress(request: Request, keep_going: Callable[[], bool]) -> Iterator[tuple[int, int]]:
+    """(done, total) while ``request``'s runs compute: when it changed, at most every ``PROGRESS_SECONDS``.
+
+    Ends when every run is done, or as soon as ``keep_going()`` is false (the request is then unfinished).
+    """
+    done, told = -1, 0.0
+    while not request.wait(POLL_SECONDS):
+        if not keep_going():
+            return
+        now = request.done()
+        if now != done and time.monotonic() - told >= PROGRESS_SECONDS:
+            done, told = now, time.monotonic()
+            yield now, len(request.keys)
+
+
 def answers(
     settings: Settings, keep_going: Callable[[], bool] = lambda: True, shown: Outcome | None = None
 ) -> Iterator[Step]:
@@ -414,14 +429,9 @@ def answers(
         time.sleep(0.05)
     request = service().request(exact_keys(settings))
     try:
-        total, done, told = len(request.keys), -1, 0.0
-        while not request.wait(POLL_SECONDS):
-            if not keep_going():
-                return
-            if request.done() != done and time.monotonic() - told >= PROGRESS_SECONDS:
-                done, told = request.done(), time.monotonic()
-                yield Step(None if shown is not None else first, (done, total))
-        if keep_going():
+        for progress in _progress(request, keep_going):
+            yield Step(None if shown is not None else first, progress)
+        if request.finished() and keep_going():
             yield Step(exact(settings, request.results()), None)
     finally:
         if not request.finished():
@@ -455,10 +465,9 @@ def distribution(settings: Settings, keep_going: Callable[[], bool] = lambda: Tr
     """Progress (done, total), then the :class:`Distribution` of ``settings``; stops when ``keep_going()`` is false."""
     request = service().request(distribution_keys(settings))
     try:
-        while not request.wait(POLL_SECONDS):
-            if not keep_going():
-                return
-            yield (request.done(), len(request.keys))
+        yield from _progress(request, keep_going)
+        if not request.finished():
+            return
         results = request.results()
         yield Distribution(results[:DISTRIBUTION_MEMBERS], results[DISTRIBUTION_MEMBERS:])
     finally:
