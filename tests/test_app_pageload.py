@@ -139,7 +139,7 @@ def test_the_scale_under_a_slider_marks_the_plan_and_the_range():
 
 
 def test_charts_load_the_minified_echarts_that_solara_assets_ship():
-    template = echarts._guarded_echarts_template()
+    template = echarts.guarded_echarts_template()
     assert f"/dist/{echarts.ECHARTS_FILE}`" in template and "/dist/echarts.js`" not in template
     assert f'const version = "{echarts.ECHARTS_VERSION}"' in template
     import solara.server.settings

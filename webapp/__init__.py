@@ -16,5 +16,6 @@ address), ``runs`` (the only module that calls the model), ``numbers`` (formatti
 steps), ``palette`` (colours), ``charts`` (ECharts options), ``components`` (the parts of the
 page), ``page`` (Page and Layout), ``serving`` (Solara's settings for the app), ``server`` (the
 server ``suqian-abm app`` starts), ``static_cache`` (static files compressed once), ``ensemble_service``
-(the run pool shared by all sessions), ``style.css``.
+(the run pool shared by all sessions), ``assets/custom.css`` (the page's CSS, which Solara links in
+the page's head) and ``assets/custom.js``.
 """

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from importlib import resources
 
 import reacton.ipyvuetify as rv
 import solara
@@ -14,6 +13,7 @@ import webapp.serving  # noqa: F401 (how Solara serves the app)
 from abm.scenario import Scenario, ScenarioError
 from webapp.catalogue import BASELINE, TABS
 from webapp.components.address import NONE, PUSH, REPLACE, address_sync
+from webapp.components.compiled import use_compiled_templates
 from webapp.components.controls import ControlPanel
 from webapp.components.emissions import EmissionsChart
 from webapp.components.ensemble import AnswerStatus, MembersView
@@ -31,8 +31,6 @@ from webapp.runs import HOUSEHOLDS, MEMBERS, Outcome, Step, answers, estimate, w
 from webapp.state import LinkProblem, Settings, parse_query
 from webapp.text import Words, default_language
 
-CSS = resources.files("webapp").joinpath("style.css").read_text(encoding="utf-8")
-
 
 def _accept_language() -> str | None:
     headers = solara.lab.headers.value or {}
@@ -47,6 +45,7 @@ def progress_line(active: bool) -> solara.Element:
 
 @solara.component
 def Page() -> None:  # noqa: N802 (Solara looks up Page)
+    use_compiled_templates()
     router = solara.use_router()
     default_lang = default_language(_accept_language())
     # the settings live in this page's state (the address, how it enters the history, a serial);
@@ -128,7 +127,6 @@ def Page() -> None:  # noqa: N802 (Solara looks up Page)
     pins = use_pin_answers(settings)  # each pinned scenario's answer, by the same service: estimate, then exact
 
     solara.Title(words("app.title"))
-    solara.Style(CSS)
     busy = " sq-busy" if sim.pending else ""
     with div("sq-app" + busy + (" sq-waiting" if waiting else ""), **{"data-lang": settings.lang}):
         address_sync(*address, on_arrive=arrive)

@@ -2,8 +2,10 @@
    when the first widget asks for it. Served by Solara as /static/assets/custom.js.
    - ECharts (minified), through the same loader and address the charts use
      (webapp/components/echarts.py);
-   - the compiler of the app's own templates (jupyter-vue's nodeps-vue-sfc.js, asked for when the
-     first template widget arrives), as a preload the later request finds in the browser's cache. */
+   - the template compiler (jupyter-vue's nodeps-vue-sfc.js, asked for when the first template
+     widget arrives), as a preload the later request finds in the browser's cache. The app's own
+     templates come compiled (webapp/components/compiled.py); Solara's router and page title are
+     templates it compiles in the page. */
 window.addEventListener("DOMContentLoaded", function () {
   if (window.requirejs && window.solara && window.solara.cdn) {
     window.requirejs([window.solara.cdn + "/echarts@5.4.0/dist/echarts.min.js"], function () {}, function () {});

@@ -12,42 +12,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import ipyvuetify
 import traitlets
+
+from webapp.components.compiled import CompiledTemplate
 
 REPLACE, PUSH, NONE = "replace", "push", "none"  # how a new address enters the browser's history
 
 
-class AddressSync(ipyvuetify.VuetifyTemplate):
+class AddressSync(CompiledTemplate):
     """An invisible element that writes ``query`` to the address (as ``mode`` says) and reports back/forward."""
+
+    template_name = "address_sync"
 
     query = traitlets.Unicode("").tag(sync=True)
     mode = traitlets.Unicode(NONE).tag(sync=True)
     serial = traitlets.Int(0).tag(sync=True)  # changes with every address to write, even an equal one
     on_arrive = traitlets.Callable(allow_none=True, default_value=None)
-    template = traitlets.Unicode(
-        """
-<template><span class="sq-address" style="display: none"></span></template>
-<script>
-module.exports = {
-  mounted() {
-    this.onPop = () => this.arrived(window.location.search.replace(/^\\?/, ""));
-    window.addEventListener("popstate", this.onPop);
-  },
-  destroyed() { window.removeEventListener("popstate", this.onPop); },
-  watch: {
-    serial() {
-      const now = window.location.search.replace(/^\\?/, "");
-      if (this.mode === "none" || now === this.query) return;
-      const url = window.location.pathname + (this.query ? "?" + this.query : "") + window.location.hash;
-      if (this.mode === "push") window.history.pushState({ top: 0 }, "", url);
-      else window.history.replaceState(window.history.state, "", url);
-    },
-  },
-};
-</script>
-"""
-    ).tag(sync=True)
 
     def vue_arrived(self, search: object = None) -> None:
         """The browser went back or forward to ``search`` (the query string, without ``?``)."""

@@ -1,6 +1,6 @@
 """The controls panel: a slider or switch for every lever and uncertainty, grouped as in the registry.
 
-The panel is one widget (:class:`LeverPanel`, template ``lever_panel.vue``) drawn by the browser:
+The panel is one widget (:class:`LeverPanel`, template ``vue/lever_panel.vue``) drawn by the browser:
 a page's controls cost one widget instead of about fifteen each, so a page opens sooner and a
 crowd of pages costs the server less. The server sends what the controls show (labels, ranges,
 the plan's values, in the page's language), the scenario's values, and answers a search;
@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
-import ipyvuetify
 import solara
 import traitlets
 
@@ -20,6 +19,7 @@ from abm.lever_guide import label, search_levers
 from abm.parameters import Parameter
 from abm.scenario import Scenario
 from webapp.catalogue import CONTROL_NAMES, CONTROLS, LEVERS, OPEN_GROUP, PLAN, SWITCH, UNCERTAINTIES
+from webapp.components.compiled import CompiledTemplate
 from webapp.numbers import PERCENT, decimals, is_percent, slider_step, step_digits, value_text
 from webapp.palette import CURRENT_COLOUR
 from webapp.state import Settings, preset_scenario
@@ -72,7 +72,7 @@ def _kind(p: Parameter) -> str:
 
 
 def describe_control(p: Parameter, plan_value: float, words: Words) -> dict[str, object]:
-    """What the browser needs to draw one control in ``words``' language (see ``lever_panel.vue``).
+    """What the browser needs to draw one control in ``words``' language (see ``vue/lever_panel.vue``).
 
     The value beside the label is formatted in the browser, as :func:`webapp.numbers.value_text`
     does: the value times ``scale``, ``text_digits`` decimals, then ``unit``; values sent back are
@@ -137,10 +137,10 @@ def describe_panel(lang: str) -> tuple[dict[str, dict[str, object]], list[dict[s
     return controls, sections, texts
 
 
-class LeverPanel(ipyvuetify.VuetifyTemplate):
+class LeverPanel(CompiledTemplate):
     """The search box and every lever and uncertainty in expandable groups, drawn by the browser as one widget."""
 
-    template_file = (__file__, "lever_panel.vue")
+    template_name = "lever_panel"
     controls = traitlets.Dict().tag(sync=True)  # name -> what describe_control gives
     sections = traitlets.List().tag(sync=True)  # [{key, title, groups: [{key, title, names}]}]
     texts = traitlets.Dict().tag(sync=True)

@@ -19,6 +19,8 @@ from typing import Any
 
 from solara.components.echarts import EchartsWidget
 
+from webapp.components.compiled import ECHARTS, template
+
 ECHARTS_VERSION = "5.4.0"  # the version solara's template loads
 ECHARTS_FILE = "echarts.min.js"  # the minified build of that version
 _ECHARTS_VERSION = f'const version = "{ECHARTS_VERSION}";'
@@ -29,7 +31,7 @@ _ECHARTS_GUARDED = "      if (this.chart) this.chart.setOption(this.option, true
 
 
 @lru_cache(maxsize=1)
-def _guarded_echarts_template() -> str:
+def guarded_echarts_template() -> str:
     """Solara's ECharts template, with its option watcher waiting for the chart to exist.
 
     The widget loads ECharts asynchronously after it is mounted; a new option that arrives
@@ -48,10 +50,13 @@ def _guarded_echarts_template() -> str:
 
 
 class GuardedEchartsWidget(EchartsWidget):
-    """Solara's ECharts widget with the guard of :func:`_guarded_echarts_template`."""
+    """Solara's ECharts widget with the guard of :func:`guarded_echarts_template`, compiled beforehand.
+
+    Its template is compiled with the app's own (:mod:`webapp.components.compiled`).
+    """
 
     template_file = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.template = _guarded_echarts_template()
+        self.template = template(ECHARTS)
         super().__init__(*args, **kwargs)

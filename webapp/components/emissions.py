@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import ipyvuetify
 import reacton.ipyvuetify as rv
 import solara
 import solara.lab
@@ -22,6 +21,7 @@ from webapp.charts import (
     intensity_option,
 )
 from webapp.components.chart import Chart, ChartGrid
+from webapp.components.compiled import CompiledTemplate
 from webapp.components.html import div
 from webapp.components.markup import NoLayout
 from webapp.components.pins import ComparisonRow, pin_chips
@@ -34,12 +34,14 @@ DISTRIBUTION_GRAPHS = ("county", "quintile")
 PINNED_GRAPHS = ("total", "sectors", "frames")  # the graphs that draw the pinned scenarios' lines
 
 
-class ChartHead(NoLayout, ipyvuetify.VuetifyTemplate):
+class ChartHead(NoLayout, CompiledTemplate):
     """The main chart's title, the Pin button and a chip per pin, as one widget (the menu of graphs follows it).
 
     Drawn in the browser from its texts; a click on Pin calls ``on_pin()``, on a pin's × ``on_unpin(index)``
     on the server. Its root has ``display: contents``, so its parts are laid out in the head's row.
     """
+
+    template_name = "chart_head"
 
     title = traitlets.Unicode("").tag(sync=True)
     pinning = traitlets.Bool(False).tag(sync=True)  # whether the Pin button and the pins are shown
@@ -50,25 +52,6 @@ class ChartHead(NoLayout, ipyvuetify.VuetifyTemplate):
     pins = traitlets.List().tag(sync=True)  # {"name": shown name, "title": its link's settings}
     on_pin = traitlets.Callable(allow_none=True, default_value=None)
     on_unpin = traitlets.Callable(allow_none=True, default_value=None)
-    template = traitlets.Unicode(
-        """
-<template>
-  <div style="display: contents">
-    <div class="sq-panel-title">{{ title }}</div>
-    <div v-if="pinning" class="sq-pins">
-      <v-btn prepend-icon="mdi-pin" variant="outlined" size="small" :disabled="pins_full" class="sq-pin-button"
-             :title="pin_hint" :aria-label="pin_hint" @click="pin()">{{ pin_label }}</v-btn>
-      <div v-for="(p, i) in pins" :key="i" :class="'sq-pin sq-pin-' + i" :title="p.title">
-        <span class="sq-pin-dot">●</span>
-        <span class="sq-pin-name">{{ p.name }}</span>
-        <v-btn variant="text" size="small" density="compact" :class="'sq-pin-remove sq-pin-remove-' + i"
-               :title="remove_label" :aria-label="remove_label" @click="unpin(i)">×</v-btn>
-      </div>
-    </div>
-  </div>
-</template>
-"""
-    ).tag(sync=True)
 
     def vue_pin(self, _data: object = None) -> None:
         if self.on_pin is not None:

@@ -15,6 +15,8 @@ import solara.widgets
 from ipywidgets import DOMWidget, Layout, widget_serialization
 from ipywidgets.widgets.trait_types import InstanceDict
 
+from webapp.components.compiled import SOLARA_HTML, CompiledTemplate
+
 
 def element(tag: str, content: str = "", cls: str = "", **attributes: str) -> str:
     """An HTML element as text: ``content`` is HTML already (escape text with :func:`text`), attributes are escaped."""
@@ -38,8 +40,11 @@ class NoLayout(DOMWidget):
     layout = InstanceDict(Layout, allow_none=True).tag(sync=True, **widget_serialization)
 
 
-class StaticHTML(NoLayout, solara.widgets.HTML):
-    """Solara's raw-HTML widget without a layout widget."""
+class StaticHTML(NoLayout, CompiledTemplate, solara.widgets.HTML):
+    """Solara's raw-HTML widget without a layout widget, its template compiled beforehand."""
+
+    template_file = None
+    template_name = SOLARA_HTML
 
 
 def static_html(cls: str, html: str, tag: str = "div") -> solara.Element:

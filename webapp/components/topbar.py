@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-import ipyvuetify
 import solara
 import traitlets
 
 from webapp.catalogue import PRESETS
 from webapp.components.buttons import Download, ShareLink
+from webapp.components.compiled import CompiledTemplate
 from webapp.components.html import div
 from webapp.components.markup import NoLayout, element, static_html, text
 from webapp.runs import SEED, Outcome
@@ -18,54 +18,32 @@ from webapp.state import Settings, download_scenario
 from webapp.text import LANGUAGES, Words, text_table
 
 
-class PresetButtons(NoLayout, ipyvuetify.VuetifyTemplate):
+class PresetButtons(NoLayout, CompiledTemplate):
     """The presets' label and a button for each, the active one marked: one widget for all of them.
 
     A click calls ``choose(name)`` on the server.
     """
 
+    template_name = "preset_buttons"
+
     label = traitlets.Unicode("").tag(sync=True)
     items = traitlets.List().tag(sync=True)  # {"name": preset, "label": its words}
     active = traitlets.Unicode("").tag(sync=True)
     choose = traitlets.Callable(allow_none=True, default_value=None)
-    template = traitlets.Unicode(
-        """
-<template>
-  <div class="sq-presets">
-    <span class="sq-label">{{ label }}</span>
-    <div class="sq-preset-buttons">
-      <v-btn v-for="p in items" :key="p.name" :variant="p.name === active ? 'elevated' : 'text'"
-             :class="['sq-preset', 'sq-preset-' + p.name, p.name === active ? 'sq-preset-active' : '']"
-             @click="pick(p.name)">{{ p.label }}</v-btn>
-    </div>
-  </div>
-</template>
-"""
-    ).tag(sync=True)
 
     def vue_pick(self, name: str) -> None:
         if self.choose is not None:
             self.choose(name)
 
 
-class LanguageToggle(NoLayout, ipyvuetify.VuetifyTemplate):
+class LanguageToggle(NoLayout, CompiledTemplate):
     """A button for each language, the page's one pressed: one widget. A click calls ``choose(index)``."""
+
+    template_name = "language_toggle"
 
     items = traitlets.List().tag(sync=True)  # {"code": language, "name": its own name}
     index = traitlets.Int(0).tag(sync=True)
     choose = traitlets.Callable(allow_none=True, default_value=None)
-    template = traitlets.Unicode(
-        """
-<template>
-  <v-btn-toggle :model-value="index" mandatory density="compact" class="sq-lang"
-                @update:model-value="i => { if (i !== index && i !== undefined) pick(i); }">
-    <v-btn v-for="(l, i) in items" :key="l.code" :value="i" size="small" :class="'sq-lang-' + l.code">
-      {{ l.name }}
-    </v-btn>
-  </v-btn-toggle>
-</template>
-"""
-    ).tag(sync=True)
 
     def vue_pick(self, index: int) -> None:
         if self.choose is not None:
