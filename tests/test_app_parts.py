@@ -179,3 +179,13 @@ def test_the_cost_table_has_a_row_per_horizon_with_its_numbers(plan):
         assert f"<td>{numbers.fmt(s.avoided_mt)}</td>" in row
         assert f"<td>{markup.text(numbers.money_text(s.fiscal_cost, WORDS))}</td>" in row
     assert html.endswith(f'<div class="sq-panel-note">{markup.text(WORDS("fiscal.units"))}</div>')
+
+
+def test_the_targets_card_says_when_an_answer_judges_only_some_targets():
+    total = len(headlines.TARGET_MAP)
+    assert headlines.targets_partial_note(total, WORDS) == ""
+    note = headlines.targets_partial_note(9, WORDS)
+    assert note == " · " + WORDS("card.targets_partial", n=9, total=total)
+    assert f"9 of the {total} targets" in note
+    zh = headlines.targets_partial_note(9, Words("zh"))
+    assert f"{total}项目标中的9项" in zh

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import solara
 
+from abm.scorecard import TARGET_MAP
 from webapp.catalogue import PEAK_YEAR
 from webapp.charts import year_span
 from webapp.components.markup import element, static_html, text
@@ -39,6 +40,16 @@ def peak_span(answer: Answer, words: Words) -> str:
     if low > last:
         return words("card.no_peak", year=last)
     return year_span(low, high, last)
+
+
+def targets_partial_note(n_judged: int, words: Words) -> str:
+    """The targets card's note when an answer judges only ``n_judged`` of the plan's targets, else nothing.
+
+    An estimate made before the preset's own runs are done judges only the targets whose
+    indicators the emulator holds (9 of 15, say); the card says so rather than change its total unexplained.
+    """
+    total = len(TARGET_MAP)
+    return "" if n_judged >= total else " · " + words("card.targets_partial", n=n_judged, total=total)
 
 
 @solara.component
@@ -102,7 +113,8 @@ def Headlines(outcome: Outcome, words: Words) -> None:  # noqa: N802
             words("card.targets"),
             f"{int(cur.scorecard['met'].sum())} / {len(cur.scorecard)}",
             "",
-            words("card.baseline", value=f"{int(base.scorecard['met'].sum())} / {len(base.scorecard)}"),
+            words("card.baseline", value=f"{int(base.scorecard['met'].sum())} / {len(base.scorecard)}")
+            + targets_partial_note(min(len(cur.scorecard), len(base.scorecard)), words),
         ),
         headline_card(
             "fiscal",
