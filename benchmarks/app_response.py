@@ -12,9 +12,9 @@ page's own clock, when the main chart first shows an answer for the settings ask
    exact answer;
 2. opens the plan in ``--loads`` new browser sessions, timing from the request to the first
    usable page (chart with an answer) and to the exact answer;
-3. opens ``--crowd`` browser sessions (default 20): half open a different link (random
-   settings) at the same moment, the other half (already on the plan) move a slider at the
-   same moment; time until each shows its answer and its exact answer, and the CPU seconds the
+3. opens ``--crowd`` browser sessions (default 20): ``--crowd-links`` of them (default half)
+   open a different link (random settings) at the same moment, the others (already on the
+   plan) move a slider at the same moment; time until each shows its answer and its exact answer, and the CPU seconds the
    server's process spent until then (the browsers share this machine's cores with the server,
    as a room's laptops would not: the server's CPU per session says what it costs);
 4. times, in this process, one model run of each slider setting (the baseline: how long the
@@ -26,6 +26,7 @@ model run:
 
     python benchmarks/app_response.py                       # 5 steps, 3 page loads, 20 sessions at once
     python benchmarks/app_response.py --steps 10 --loads 5 --crowd 10
+    python benchmarks/app_response.py --crowd-links 0       # a room whose 20 pages are open: 20 sliders at once
 """
 
 from __future__ import annotations
@@ -179,15 +180,15 @@ def load_seconds(browser, url: str, settings: state.Settings) -> tuple[float, fl
         context.close()
 
 
-def crowd_seconds(browser, url: str, n: int) -> tuple[list, list, dict[str, float]]:
-    """``n`` sessions at the same moment: half open a random link, half move a slider; (answer, exact) each,
-    and the server process's CPU seconds until every session showed its answer and its exact answer."""
-    links = random_settings(n - n // 2)
+def crowd_seconds(browser, url: str, n: int, n_links: int) -> tuple[list, list, dict[str, float]]:
+    """``n`` sessions at the same moment: ``n_links`` open a random link, the others move a slider; (answer, exact)
+    each, and the server process's CPU seconds until every session showed its answer and its exact answer."""
+    links = random_settings(n_links) if n_links else []
     movers = []
     plan = state.Settings(catalogue.PLAN, (), "en")
     contexts = []
     try:
-        for _ in range(n // 2):  # already on the plan, ready to move a slider
+        for _ in range(n - n_links):  # already on the plan, ready to move a slider
             context, session = new_session(browser, plan)
             contexts.append(context)
             session.open(f"{url}/?{plan.query()}")
@@ -263,9 +264,18 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=5, help="slider steps up, each to new settings")
     parser.add_argument("--loads", type=int, default=3, help="page loads in new browser sessions")
     parser.add_argument("--crowd", type=int, default=20, help="browser sessions acting at the same moment")
+    parser.add_argument(
+        "--crowd-links",
+        type=int,
+        default=None,
+        help="how many of the crowd open a new link (the others move a slider); default: half",
+    )
     args = parser.parse_args()
     if args.steps < 1 or args.loads < 1 or args.crowd < 2:
         raise SystemExit("--steps and --loads must be at least 1, --crowd at least 2")
+    n_links = args.crowd // 2 + args.crowd % 2 if args.crowd_links is None else args.crowd_links
+    if not 0 <= n_links <= args.crowd:
+        raise SystemExit(f"--crowd-links must be between 0 and --crowd ({args.crowd}), not {n_links}")
     chromium = find_chromium()
     if chromium is None:
         raise SystemExit(f"no browser: {missing_chromium()}")
@@ -280,7 +290,7 @@ def main() -> None:
         try:
             loads = [load_seconds(browser, url, start) for _ in range(args.loads)]
             slider = slider_seconds(browser, url, start, path)
-            opened, slid, crowd_cpu = crowd_seconds(browser, url, args.crowd)
+            opened, slid, crowd_cpu = crowd_seconds(browser, url, args.crowd, n_links)
         finally:
             browser.close()
     model = model_run_seconds(path)
@@ -297,6 +307,7 @@ def main() -> None:
         f"{len(slid)} sliders, answer": [a for a, _ in slid],
         "model run alone": model,
     }
+    rows = {label: seconds for label, seconds in rows.items() if seconds}  # a crowd of only links or only sliders
     print(f"load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (1, 5, 15 min), {os.cpu_count()} CPUs")
     for label, seconds in rows.items():
         median, p95, most = summary(seconds)
