@@ -433,5 +433,5 @@ def test_the_files_warmed_are_the_static_files_the_page_links_and_echarts(monkey
     files = app_server.first_page_files()
     assert files[:2] == ["/_solara/cdn/app@5/dist/main8.css", "/static/main.js"]  # once each, no query
     assert f"/_solara/cdn/echarts@{echarts.ECHARTS_VERSION}/dist/{echarts.ECHARTS_FILE}" in files
-    assert "/jupyter/nbextensions/jupyter-vue/nodeps-vue-sfc.js" in files
+    assert "/jupyter/nbextensions/jupyter-vue/nodeps.js" in files
     assert all(f.startswith(("/_solara/cdn/", "/static/", "/jupyter/nbextensions/")) for f in files)

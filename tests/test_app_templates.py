@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import shutil
 
 import ipyvue
 import pytest
 import solara
+import solara.widgets
+from solara.components.title import TitleWidget
 
 from webapp.components import build_templates, compiled
 from webapp.components.address import AddressSync
@@ -38,9 +41,9 @@ def test_the_compiled_module_is_built_from_the_current_sources() -> None:
 
 
 def test_every_template_is_compiled_and_exported() -> None:
-    assert set(compiled.sources()) == set(WIDGETS)
+    assert set(compiled.sources()) == set(WIDGETS) | {compiled.SOLARA_ROUTER, compiled.SOLARA_TITLE}
     module = compiled.compiled_module()
-    for name in WIDGETS:
+    for name in compiled.sources():
         assert f"export const {name} = " in module
 
 
@@ -73,7 +76,7 @@ def test_a_missing_module_leaves_every_template_as_source(monkeypatch: pytest.Mo
     monkeypatch.setattr(compiled, "compiled_module", lambda: "")
     compiled._fresh.cache_clear()
     try:
-        assert compiled.stale() == sorted(WIDGETS)
+        assert compiled.stale() == sorted(compiled.sources())
         assert compiled.template("echarts") == compiled.sources()["echarts"]
     finally:
         compiled._fresh.cache_clear()
@@ -146,3 +149,52 @@ def test_the_page_module_outlives_the_template_widgets(monkeypatch: pytest.Monke
     assert first.comm is None and first_template.comm is None  # closed with the widget that used it
     assert second.comm is not None and second.template.comm is not None
     rc.close()
+
+
+@pytest.fixture
+def registry(monkeypatch: pytest.MonkeyPatch) -> dict:
+    """An empty template registry for ipyvue's template widgets (as each page has its own under Solara)."""
+    fresh: dict = {}
+    monkeypatch.setattr(importlib.import_module("ipyvue.Template"), "template_registry", fresh)
+    monkeypatch.setattr(compiled, "templates_module", lambda: compiled.Module(name=compiled.MODULE_NAME, code=""))
+    return fresh
+
+
+def _solara_widgets_of_a_page() -> tuple:
+    @solara.component
+    def Demo() -> None:  # noqa: N802
+        compiled.use_compiled_templates()  # first, as Page does: Solara's router and title are made later
+        with solara.Column():
+            solara.widgets.Navigator.element(location="/")
+            TitleWidget.element(title="a title", level=0)
+
+    _box, rc = solara.render(Demo(), handle_error=False)
+    return rc, rc.find(solara.widgets.Navigator).widget, rc.find(TitleWidget).widget
+
+
+def test_solaras_router_and_title_find_their_templates_compiled(registry: dict) -> None:
+    rc, navigator, title = _solara_widgets_of_a_page()
+    try:
+        assert navigator.template.esm_module == compiled.MODULE_NAME
+        assert navigator.template.esm_export == compiled.SOLARA_ROUTER
+        assert title.template.esm_export == compiled.SOLARA_TITLE
+        assert set(registry) == {compiled.template_file(w) for w in (solara.widgets.Navigator, TitleWidget)}
+    finally:
+        rc.close()
+
+
+def test_a_changed_solara_template_is_left_to_solara(registry: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    sources = compiled.sources()
+    upgraded = dict(sources, solara_router=sources["solara_router"] + "<!-- a newer Solara -->")
+    monkeypatch.setattr(compiled, "compiled_module", lambda: compiled.header(upgraded) + "\n")
+    compiled._fresh.cache_clear()
+    try:
+        rc, navigator, title = _solara_widgets_of_a_page()
+        try:
+            assert navigator.template.esm_module is None  # Solara's own, compiled in the page
+            assert navigator.template.template == sources["solara_router"]
+            assert title.template.esm_export == compiled.SOLARA_TITLE
+        finally:
+            rc.close()
+    finally:
+        compiled._fresh.cache_clear()

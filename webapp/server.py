@@ -23,7 +23,7 @@ from webapp.static_cache import STATIC_PREFIXES, StaticCache
 
 # the widget libraries' scripts a fresh page asks for through require.js (seen in Chromium), not
 # named in the page's HTML; a name that is not there is skipped
-LOADED_LATER = ("jupyter-vue/nodeps.js", "jupyter-vuetify/nodeps.js", "jupyter-vue/nodeps-vue-sfc.js")
+LOADED_LATER = ("jupyter-vue/nodeps.js", "jupyter-vuetify/nodeps.js")  # (templates come compiled: no nodeps-vue-sfc.js)
 _LINKED = re.compile(r"""(?:src|href)=["']([^"'?#]+)""")
 
 

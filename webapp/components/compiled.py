@@ -10,12 +10,20 @@ SHA-256 of each source. A :class:`CompiledTemplate` widget uses that module (jup
 ``esm_module``; the page makes one ``Module`` widget, :func:`use_compiled_templates`) while its source is unchanged since the build,
 and otherwise sends its source to be compiled in the browser as before, so an edited template
 works before it is rebuilt (tests/test_app_templates.py fails until it is).
+
+Solara's own router and page title (``Navigator``, ``TitleWidget``) are template widgets too,
+made by Solara around the app; their templates are compiled the same way, as they are, and
+:func:`use_compiled_templates` puts the compiled ones in the page's template registry, where
+those widgets look their template up by file (``ipyvue.Template.get_template``), before
+they are made. With no template left to compile, the page never loads Vue's compiler.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -25,23 +33,36 @@ import ipyvuetify
 import solara
 import solara.widgets
 from ipyvue.esm import Module
+from solara.components.title import TitleWidget
 
 MODULE_NAME = "suqian-abm-templates"  # the name the page's import map gives the module
 FOLDER = Path(__file__).with_name("vue")
 COMPILED = FOLDER / "compiled.mjs"
 HEADER = "// sources: "  # the compiled module's first line: this, then {name: SHA-256 of its source}
 ECHARTS = "echarts"  # the name of Solara's ECharts template, guarded
-SOLARA_HTML = "solara_html"  # the name of Solara's raw-HTML template (its ``HTML`` widget), as it is
+SOLARA_HTML = "solara_html"  # Solara's templates compiled as they are: raw HTML (the app's StaticHTML),
+SOLARA_ROUTER = "solara_router"  # the router (Navigator) and the page title (TitleWidget)
+SOLARA_TITLE = "solara_title"
+SOLARA_WIDGETS = {SOLARA_HTML: solara.widgets.HTML, SOLARA_ROUTER: solara.widgets.Navigator, SOLARA_TITLE: TitleWidget}
+
+
+def template_file(widget: type[ipyvue.VueTemplate]) -> str:
+    """The file a template widget class reads its template from, as ``ipyvue`` names it in its registry."""
+    found = widget.template_file
+    if isinstance(found, tuple):
+        return os.path.normpath(os.path.join(os.path.dirname(found[0]), found[1]))
+    return os.path.normpath(os.path.abspath(found))
 
 
 @lru_cache(maxsize=1)
 def sources() -> dict[str, str]:
-    """Each template's name (the ``.vue`` file's stem, :data:`ECHARTS` or :data:`SOLARA_HTML`) and its text."""
+    """Each template's name (the ``.vue`` file's stem, :data:`ECHARTS` or one of :data:`SOLARA_WIDGETS`) and its text."""
     from webapp.components.echarts import guarded_echarts_template  # echarts.py builds on this module
 
     found = {path.stem: path.read_text(encoding="utf-8") for path in sorted(FOLDER.glob("*.vue"))}
     found[ECHARTS] = guarded_echarts_template()
-    found[SOLARA_HTML] = Path(solara.widgets.HTML.template_file).read_text(encoding="utf-8")
+    for name, widget in SOLARA_WIDGETS.items():
+        found[name] = Path(template_file(widget)).read_text(encoding="utf-8")
     return found
 
 
@@ -89,13 +110,24 @@ def templates_module() -> Module:
     return Module(name=MODULE_NAME, code=compiled_module(), dependencies=[])
 
 
-def use_compiled_templates() -> None:
-    """Give this page the compiled module, once: call it in the page's root component.
+def _compiled_page() -> Module:
+    """This page's module widget, with Solara's router and title templates registered compiled."""
+    registry = importlib.import_module("ipyvue.Template").template_registry  # per page under Solara's server
+    for name in (SOLARA_ROUTER, SOLARA_TITLE):
+        if name in _fresh():
+            registry[template_file(SOLARA_WIDGETS[name])] = ipyvue.Template(esm_module=MODULE_NAME, esm_export=name)
+    return templates_module()
 
-    Made in the component's body, not inside a widget's construction, it lives as long as the
-    page (a widget made while another is constructed is closed with that one).
+
+def use_compiled_templates() -> None:
+    """Give this page the compiled module, once: call it first in the page's root component.
+
+    Made in the component's body, not inside a widget's construction, the module lives as long
+    as the page (a widget made while another is constructed is closed with that one), and
+    Solara's router and title, made after every component's body has run, find their
+    templates compiled.
     """
-    solara.use_memo(templates_module, [])
+    solara.use_memo(_compiled_page, [])
 
 
 def template(name: str) -> ipyvue.Template | str:

@@ -1,4 +1,4 @@
-// sources: {"address_sync": "bf299a6bc9b0816460be262730b8c631c9b4d25e0f8e60759de2cd54b22843e2", "chart_head": "043fbf612615ad1d5b9e2a894caecbccfb9448936338bb55ed2b6f9dbb880a66", "download": "d07807d5d9a2487544e72ecf9fdd297b11e562e2061954b292d60455781e4bb7", "echarts": "62bc24542bc4cf8fdd5990f0e93618b6e6e093ca6102dd17b561a813126e9d41", "language_toggle": "cc820fc1ac30d894f9f4f16f3a8b5f9bc8b7663df979ea29d58ef4d70ddb8348", "lever_panel": "8e493a92e055d887630e1befc6381c37b76c63afa1262b36e5fe63743d4e3a93", "preset_buttons": "aaa6c04c9e5082c83b2ef5985088ad696a3f56ea372a3c4de69710ccc701c6ec", "share_link": "c5360acd2e8f3f992492b22dc1fe7bc008019cdd59583c86551a80b72256a0f7", "solara_html": "e3c2b9ae3a7401d24379157a1779ce1d6dc9d165cf7879f9e6be6918294ad9f5"}
+// sources: {"address_sync": "bf299a6bc9b0816460be262730b8c631c9b4d25e0f8e60759de2cd54b22843e2", "chart_head": "043fbf612615ad1d5b9e2a894caecbccfb9448936338bb55ed2b6f9dbb880a66", "download": "d07807d5d9a2487544e72ecf9fdd297b11e562e2061954b292d60455781e4bb7", "echarts": "62bc24542bc4cf8fdd5990f0e93618b6e6e093ca6102dd17b561a813126e9d41", "language_toggle": "cc820fc1ac30d894f9f4f16f3a8b5f9bc8b7663df979ea29d58ef4d70ddb8348", "lever_panel": "8e493a92e055d887630e1befc6381c37b76c63afa1262b36e5fe63743d4e3a93", "preset_buttons": "aaa6c04c9e5082c83b2ef5985088ad696a3f56ea372a3c4de69710ccc701c6ec", "share_link": "c5360acd2e8f3f992492b22dc1fe7bc008019cdd59583c86551a80b72256a0f7", "solara_html": "e3c2b9ae3a7401d24379157a1779ce1d6dc9d165cf7879f9e6be6918294ad9f5", "solara_router": "de1861dbfb17a67b1d335bebb369d0d1b6472c2075d0786d41e60b4beb4ef39b", "solara_title": "1ed052a9d5606438131f951e9bb706d81a682148ef97a2c55fb8c65f5682e7bb"}
 // Compiled by `python -m webapp.components.build_templates`; do not edit.
 import { Fragment as _Fragment, createBlock as _createBlock, createCommentVNode as _createCommentVNode, createElementBlock as _createElementBlock, createElementVNode as _createElementVNode, createTextVNode as _createTextVNode, createVNode as _createVNode, isRef as _ipyvueIsRef, mergeProps as _mergeProps, normalizeClass as _normalizeClass, normalizeStyle as _normalizeStyle, openBlock as _openBlock, renderList as _renderList, resolveComponent as _resolveComponent, resolveDynamicComponent as _resolveDynamicComponent, toDisplayString as _toDisplayString, withCtx as _withCtx, withModifiers as _withModifiers } from "vue";
 
@@ -743,6 +743,184 @@ function _ipyvueMergeProps(...args) {
 
 function render(_ctx, _cache, $props, $setup, $data, $options) {
   return (_openBlock(), _createBlock(_resolveDynamicComponent(_ctx.tag), _ipyvueMergeProps(_ctx.attributes, { innerHTML: _ctx.unsafe_innerHTML }), null, 16 /* FULL_PROPS */, ["innerHTML"]))
+}
+return { ...options, render };
+})();
+
+export const solara_router = (() => {
+const options = {
+  created() {
+    history.scrollRestoration = "manual";
+    if (!window.solara) {
+      window.solara = {};
+    }
+    if (!window.solara.router) {
+      window.solara.router = {};
+    }
+    window.solara.router.push = (href) => {
+      console.log("external router push", href);
+      const url = new URL(href, window.location.origin + solara.rootPath);
+      this.location = url.pathname + url.search;
+      this.hash = url.hash;
+    };
+    let location = window.location.pathname.slice(solara.rootPath.length);
+    this.location = location + window.location.search;
+    this.hash = window.location.hash;
+    window.addEventListener("popstate", this.onPopState);
+    window.addEventListener("scroll", this.onScroll);
+    window.addEventListener("hashchange", this.onHashChange);
+    window.addEventListener("solara.pageReady", this.onPageLoad);
+  },
+  destroyed() {
+    window.removeEventListener("popstate", this.onPopState);
+    window.removeEventListener("scroll", this.onScroll);
+    window.removeEventListener("hashchange", this.onHashChange);
+    window.removeEventListener("solara.pageReady", this.onPageLoad);
+  },
+  methods: {
+    onScroll() {
+      window.history.replaceState(
+        { top: document.documentElement.scrollTop },
+        null,
+        window.location.href
+      );
+    },
+    onPopState(event) {
+      if (!window.location.pathname.startsWith(solara.rootPath)) {
+        throw `window.location.pathname = ${window.location.pathname}, but it should start with the solara.rootPath = ${solara.rootPath}`;
+      }
+      let newLocation = window.location.pathname.slice(solara.rootPath.length);
+      this.location = newLocation + window.location.search;
+      if (event.state) {
+        const top = event.state.top;
+        /*
+        // we'd like to restore the scroll position, but we do not know when yet
+        // maybe we will have a life cycle hook for this in the future
+        setTimeout(() => {
+          document.documentElement.scrollTop = top;
+        }, 500);
+        */
+      }
+    },
+    onHashChange(event) {
+      if (!window.location.pathname.startsWith(solara.rootPath)) {
+        throw `window.location.pathname = ${window.location.pathname}, but it should start with the solara.rootPath = ${solara.rootPath}`;
+      }
+      this.hash = window.location.hash;
+    },
+    onPageLoad(event) {
+      if (!window.location.pathname.startsWith(solara.rootPath)) {
+        throw `window.location.pathname = ${window.location.pathname}, but it should start with the solara.rootPath = ${solara.rootPath}`;
+      }
+      // If we've navigated to a hash with the same name on a different page the watch on hash won't trigger
+      if (this.hash && this.hash === window.location.hash) {
+        this.navigateToHash(this.hash);
+      }
+      this.hash = window.location.hash;
+    },
+    makeFullRelativeUrl() {
+      const url = new URL(this.location, window.location.origin + solara.rootPath);
+      return url.pathname + url.search + this.hash;
+    },
+    navigateToHash(hash) {
+      const targetEl = document.getElementById(hash.slice(1));
+      if (targetEl) {
+        targetEl.scrollIntoView();
+      }
+    },
+  },
+  watch: {
+    location(value) {
+      console.log("changed", this.location, value);
+      const newUrl = new URL(value, window.location);
+      if(newUrl.origin != window.location.origin) {
+        // external navigation
+        window.location = newUrl;
+        return
+      }
+      const pathnameNew = newUrl.pathname
+      const pathnameOld = window.location.pathname
+      // if we use the back navigation, this watch will trigger,
+      // but we don't want to push the history
+      // otherwise we cannot go forward
+      if (!window.location.pathname.startsWith(solara.rootPath)) {
+        throw `window.location.pathname = ${window.location.pathname}, but it should start with the solara.rootPath = ${solara.rootPath}`;
+      }
+      const oldLocation = window.location.pathname.slice(solara.rootPath.length) + window.location.search;
+      console.log(
+        "location changed",
+        oldLocation,
+        this.location,
+        document.documentElement.scrollTop
+      );
+      if (oldLocation != this.location) {
+        window.history.pushState({ top: 0 }, null, this.makeFullRelativeUrl());
+        if (pathnameNew != pathnameOld) {
+          // we scroll to the top only when we change page, not when we change
+          // the search string
+          window.scrollTo(0, 0);
+        }
+        const event = new Event('solara.router');
+        window.dispatchEvent(event);
+      }
+    },
+    hash(value) {
+      if (value) {
+        this.navigateToHash(value);
+      }
+    },
+  },
+  data() {
+    return {
+      hash: "",
+    };
+  },
+};
+function render(_ctx, _cache, $props, $setup, $data, $options) {
+  return (_openBlock(), _createElementBlock("span"))
+}
+return { ...options, render };
+})();
+
+export const solara_title = (() => {
+const options = {
+  mounted() {
+    if (window._solaraTitles === undefined) {
+      window._solaraTitles = [];
+    }
+    window._solaraTitles.push(this);
+    this.updateTitle();
+  },
+  destroyed() {
+    window._solaraTitles.splice(window._solaraTitles.indexOf(this), 1);
+    if (window._solaraTitles.length) {
+      window._solaraTitles[0].updateTitle();
+    }
+  },
+  watch: {
+    title() {
+      this.updateTitle();
+    },
+    level() {
+      this.updateTitle();
+    },
+  },
+  methods: {
+    updateTitle() {
+      let deepestTitle = window._solaraTitles[0];
+      for (let i = 1; i < window._solaraTitles.length; i++) {
+        if (window._solaraTitles[i].level > deepestTitle.level) {
+          deepestTitle = window._solaraTitles[i];
+        }
+      }
+      document.title = deepestTitle.title;
+    }
+  },
+};
+const _hoisted_1 = { style: {"display":"none"} }
+
+function render(_ctx, _cache, $props, $setup, $data, $options) {
+  return (_openBlock(), _createElementBlock("span", _hoisted_1, _toDisplayString(_ctx.title), 1 /* TEXT */))
 }
 return { ...options, render };
 })();
