@@ -45,12 +45,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from app_browser import EXACT_MS, THUMB, Session, app_server, find_chromium, launch, missing_chromium
+from app_browser import EXACT_MS, THUMB, WAIT_MS, Session, app_server, find_chromium, launch, missing_chromium
 from app_pageload import server_cpu_seconds
 
 from abm.parameters import registry
 from abm.run import run
 from webapp import catalogue, numbers, runs, state
+from webapp.components.controls import describe_panel
 
 SLIDERS = ("pv_subsidy", "storage_subsidy", "ev_subsidy")  # moved in this order, each up to its maximum
 PAGE_UP = "PageUp"
@@ -201,13 +202,17 @@ def crowd_seconds(browser, url: str, n: int, n_links: int) -> tuple[list, list, 
         sliders = [
             p
             for p in catalogue.LEVERS
-            if p.unit not in ("year", catalogue.SWITCH) and plan.scenario().values[p.name] < p.high
+            if p.unit not in ("year", catalogue.SWITCH)
+            and plan.scenario().values[p.name] < p.high
+            and moves_the_answer(plan, plan.with_value(p.name, p.high))
         ]
         if len(sliders) < len(movers):
-            raise SystemExit(f"--crowd {n}: only {len(sliders)} sliders can move up from the plan")
+            raise SystemExit(f"--crowd {n}: only {len(sliders)} sliders can move the plan's answer up")
         moved = [
             (session, plan.with_value(p.name, p.high), p.name) for session, p in zip(movers, sliders, strict=False)
         ]
+        for session, _, name in moved:  # a slider in a closed group is drawn once its group is opened
+            open_group_of(session, name)
         cpu_start = server_cpu_seconds(url)
         for session, settings in openers:  # all at once: navigations started, not waited for
             session.page.goto(f"{url}/?{settings.query()}", wait_until="commit")
@@ -225,6 +230,23 @@ def crowd_seconds(browser, url: str, n: int, n_links: int) -> tuple[list, list, 
     finally:
         for context in contexts:
             context.close()
+
+
+def moves_the_answer(before: state.Settings, after: state.Settings) -> bool:
+    """Whether the estimate for ``after`` differs from that for ``before`` (the watcher waits for a new chart)."""
+    old, new = runs.estimate(before), runs.estimate(after)
+    return old is None or new is None or not np.array_equal(old.current.mean, new.current.mean)
+
+
+def open_group_of(session: Session, name: str) -> None:
+    """Open the group of control ``name`` in the session's panel unless it is open (its slider drawn)."""
+    thumb = session.page.locator(THUMB.format(name=name))
+    if thumb.count():
+        return
+    _, sections, _ = describe_panel("en")
+    group = next(g["key"] for sec in sections for g in sec["groups"] if name in g["names"])
+    session.page.locator(f".sq-group-{group} .sq-group-header").click()
+    thumb.wait_for(timeout=WAIT_MS)
 
 
 def _answered(session: Session, deadline: float) -> bool:
@@ -254,9 +276,19 @@ def model_run_seconds(path: list[tuple[str, state.Settings]]) -> list[float]:
 
 
 def summary(seconds: list[float]) -> tuple[float, float, float]:
-    """Median, 95th percentile (linear interpolation) and maximum, seconds (NaN: no answer in time)."""
+    """Median, 95th percentile (linear interpolation) and maximum, seconds, of the answers that came in time
+    (NaN: none came; :func:`missing` counts those that did not)."""
     values = np.asarray(seconds, dtype=float)
+    values = values[~np.isnan(values)]
+    if not len(values):
+        return float("nan"), float("nan"), float("nan")
     return float(np.median(values)), float(np.percentile(values, 95)), float(np.max(values))
+
+
+def missing(seconds: list[float]) -> str:
+    """The note ", 2 without an answer in time" for the NaNs among ``seconds``, or nothing."""
+    n = int(np.isnan(np.asarray(seconds, dtype=float)).sum())
+    return f", {n} without an answer in time" if n else ""
 
 
 def main() -> None:
@@ -312,7 +344,8 @@ def main() -> None:
     for label, seconds in rows.items():
         median, p95, most = summary(seconds)
         print(
-            f"{label:<22} median {median:.3f} s, 95th percentile {p95:.3f} s, max {most:.3f} s ({len(seconds)} times)"
+            f"{label:<22} median {median:.3f} s, 95th percentile {p95:.3f} s, max {most:.3f} s"
+            f" ({len(seconds)} times{missing(seconds)})"
         )
     pairs = []
     for key, label in (
